@@ -1,0 +1,383 @@
+//! `config.yaml`: the raw, strictly-typed file (unknown keys are errors) and
+//! the checked [`Config`] every later stage reads.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use serde::Deserialize;
+
+use crate::error::{ContentError, ContentErrors};
+use crate::yaml::{key_location, yaml_error};
+
+pub const CONFIG_FILE: &str = "config.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    #[serde(default)]
+    description: String,
+    language: Option<String>,
+    timezone: Option<String>,
+    theme: Option<String>,
+    paginate_by: Option<usize>,
+    #[serde(default)]
+    feeds: RawFeeds,
+    sitemap: Option<bool>,
+    #[serde(default)]
+    permalinks: RawPermalinks,
+    #[serde(default)]
+    strings: BTreeMap<String, String>,
+    #[serde(default)]
+    extra: serde_yaml::Value,
+    #[serde(default)]
+    raw: RawRawArticles,
+    #[serde(default)]
+    tag_rules: Vec<TagRule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFeeds {
+    rss: Option<bool>,
+    atom: Option<bool>,
+    limit: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPermalinks {
+    article: Option<String>,
+    tags: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRawArticles {
+    boilerplate: Option<Vec<String>>,
+    caption_max_words: Option<usize>,
+}
+
+/// "When an article mentions any of `match`, give it `tags`."
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct TagRule {
+    #[serde(rename = "match")]
+    pub phrases: Vec<String>,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Feeds {
+    pub rss: bool,
+    pub atom: bool,
+    pub limit: usize,
+}
+
+/// How raw newsroom text files are read.
+#[derive(Debug, Clone)]
+pub struct RawRules {
+    /// Whole lines dropped as export boilerplate, compared case-insensitively.
+    pub boilerplate: Vec<String>,
+    /// A standalone one-sentence paragraph up to this many words is a photo caption.
+    pub caption_max_words: usize,
+}
+
+impl Default for RawRules {
+    fn default() -> Self {
+        RawRules {
+            boilerplate: DEFAULT_BOILERPLATE.iter().map(|s| s.to_string()).collect(),
+            caption_max_words: 30,
+        }
+    }
+}
+
+pub const DEFAULT_BOILERPLATE: &[&str] = &[
+    "Chia sẻ bài viết",
+    "Chia sẻ",
+    "Chia sẻ:",
+    "Share",
+    "In bài viết",
+    "Gửi bài viết",
+    "Lưu bài viết",
+    "Bình luận",
+    "Facebook",
+    "Twitter",
+    "Zalo",
+];
+
+/// The checked site configuration, with absolute paths.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub root: PathBuf,
+    pub title: String,
+    /// Absolute, always ends in `/`; may carry a path (`https://example.org/bao/`).
+    pub base_url: String,
+    pub description: String,
+    pub language: String,
+    pub timezone: TimeZone,
+    pub timezone_name: String,
+    pub theme: String,
+    pub paginate_by: usize,
+    pub feeds: Feeds,
+    pub sitemap: bool,
+    /// Article URL pattern with `:section`, `:slug`, `:year`, `:month`, `:day`.
+    pub article_permalink: String,
+    /// URL segment of the tag pages (`tags`).
+    pub tags_path: String,
+    pub strings: BTreeMap<String, String>,
+    pub extra: serde_json::Value,
+    pub raw: RawRules,
+    pub tag_rules: Vec<TagRule>,
+}
+
+impl Config {
+    pub fn content_dir(&self) -> PathBuf {
+        self.root.join("content")
+    }
+
+    pub fn theme_dir(&self) -> PathBuf {
+        self.root.join("themes").join(&self.theme)
+    }
+
+    /// Reads `root/config.yaml`. Every problem in it is reported at once.
+    pub fn load(root: &Path) -> anyhow::Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        if !path.is_file() {
+            anyhow::bail!(
+                "no {CONFIG_FILE} in {}: run bantin in a site folder, pass --root DIR, or create a site with `bantin init DIR`",
+                root.display()
+            );
+        }
+        let bytes = crate::fsx::read(&path)?;
+        let text = crate::text::decode(&bytes).map_err(|e| {
+            ContentErrors(vec![ContentError::new(
+                crate::error::Location::file(CONFIG_FILE),
+                e.message,
+            )])
+        })?;
+        Ok(Config::parse(root, &text)?)
+    }
+
+    /// Pure part of [`Config::load`], for tests.
+    pub fn parse(root: &Path, text: &str) -> Result<Config, ContentErrors> {
+        let file = Path::new(CONFIG_FILE);
+        let raw: RawConfig = serde_yaml::from_str(text)
+            .map_err(|e| ContentErrors(vec![yaml_error(file, text, 1, &e)]))?;
+        let mut errors = Vec::new();
+        let at = |key: &str| key_location(file, text, 1, key);
+
+        let base_url = match normalize_base_url(&raw.base_url) {
+            Ok(u) => u,
+            Err(msg) => {
+                errors.push(ContentError::new(at("base_url"), msg).help(
+                    "write the address the site will be published at, e.g. https://example.org/ or https://example.org/bao/",
+                ));
+                String::new()
+            }
+        };
+        if raw.title.trim().is_empty() {
+            errors.push(
+                ContentError::new(at("title"), "title is empty").help("give the site a name"),
+            );
+        }
+        let timezone_name = raw.timezone.unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
+        let timezone = match TimeZone::get(&timezone_name) {
+            Ok(tz) => tz,
+            Err(_) => {
+                errors.push(
+                    ContentError::new(
+                        at("timezone"),
+                        format!("unknown timezone \"{timezone_name}\""),
+                    )
+                    .help("use an IANA name such as Asia/Ho_Chi_Minh"),
+                );
+                TimeZone::UTC
+            }
+        };
+        let paginate_by = raw.paginate_by.unwrap_or(20);
+        if paginate_by == 0 {
+            errors.push(
+                ContentError::new(at("paginate_by"), "paginate_by must be at least 1")
+                    .help("use the number of articles per list page, e.g. 20"),
+            );
+        }
+        let article_permalink = raw
+            .permalinks
+            .article
+            .unwrap_or_else(|| "/:section/:slug/".into());
+        if !article_permalink.contains(":slug") {
+            errors.push(
+                ContentError::new(at("permalinks"), "permalinks.article must contain :slug")
+                    .help("e.g. /:section/:slug/ or /:year/:month/:slug/"),
+            );
+        }
+        let tags_path = raw.permalinks.tags.unwrap_or_else(|| "tags".into());
+        let tags_path = tags_path.trim_matches('/').to_string();
+        if tags_path.is_empty() || tags_path.contains("..") {
+            errors.push(ContentError::new(
+                at("permalinks"),
+                "permalinks.tags must be a folder name such as tags",
+            ));
+        }
+        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        let feeds = Feeds {
+            rss: raw.feeds.rss.unwrap_or(true),
+            atom: raw.feeds.atom.unwrap_or(true),
+            limit: raw.feeds.limit.unwrap_or(20),
+        };
+        let mut rules = RawRules::default();
+        if let Some(b) = raw.raw.boilerplate {
+            rules.boilerplate = b;
+        }
+        if let Some(n) = raw.raw.caption_max_words {
+            rules.caption_max_words = n;
+        }
+        for rule in &raw.tag_rules {
+            if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.tags.is_empty() {
+                errors.push(
+                    ContentError::new(
+                        at("tag_rules"),
+                        "a tag rule needs non-empty `match` phrases and at least one tag",
+                    )
+                    .help("e.g. - { match: [\"công an\"], tags: [\"An ninh trật tự\"] }"),
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return Err(ContentErrors(errors));
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: crate::text::nfc(raw.title.trim()),
+            base_url,
+            description: crate::text::nfc(&raw.description),
+            language: raw.language.unwrap_or_else(|| "vi".into()),
+            timezone,
+            timezone_name,
+            theme,
+            paginate_by,
+            feeds,
+            sitemap: raw.sitemap.unwrap_or(true),
+            article_permalink,
+            tags_path,
+            strings: raw
+                .strings
+                .into_iter()
+                .map(|(k, v)| (k, crate::text::nfc(&v)))
+                .collect(),
+            extra: match raw.extra {
+                serde_yaml::Value::Null => serde_json::Value::Object(Default::default()),
+                v => crate::yaml::to_json(&v),
+            },
+            raw: rules,
+            tag_rules: raw.tag_rules,
+        })
+    }
+
+    /// Replaces the base URL (for `--base-url` and `serve`).
+    pub fn set_base_url(&mut self, url: &str) -> anyhow::Result<()> {
+        self.base_url = normalize_base_url(url).map_err(anyhow::Error::msg)?;
+        Ok(())
+    }
+
+    /// The absolute URL of a site path such as `/tags/` or `tags/`.
+    pub fn url(&self, path: &str) -> String {
+        let mut s = String::with_capacity(self.base_url.len() + path.len());
+        s.push_str(&self.base_url);
+        s.push_str(path.trim_start_matches('/'));
+        s
+    }
+
+    /// The path part of `base_url` (`/` or `/bao/`): what root-relative links
+    /// inside Markdown must be prefixed with.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.find("://").map_or(0, |i| i + 3);
+        match self.base_url[after_scheme..].find('/') {
+            Some(i) => &self.base_url[after_scheme + i..],
+            None => "/",
+        }
+    }
+}
+
+fn normalize_base_url(url: &str) -> Result<String, String> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("base_url \"{url}\" must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.contains(char::is_whitespace) || url.contains(['?', '#']) {
+        return Err(format!("base_url \"{url}\" is not a valid site address"));
+    }
+    let mut s = url.to_string();
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ContentErrors> {
+        Config::parse(Path::new("/site"), text)
+    }
+
+    #[test]
+    fn minimal_config_gets_defaults() {
+        let c = parse("title: Báo\nbase_url: https://example.org/bao\n").unwrap();
+        assert_eq!(c.base_url, "https://example.org/bao/");
+        assert_eq!(c.base_path(), "/bao/");
+        assert_eq!(c.language, "vi");
+        assert_eq!(c.timezone_name, "Asia/Ho_Chi_Minh");
+        assert_eq!(c.paginate_by, 20);
+        assert!(c.feeds.rss && c.feeds.atom && c.sitemap);
+        assert_eq!(c.url("/tags/"), "https://example.org/bao/tags/");
+    }
+
+    #[test]
+    fn rejects_unknown_key_with_location() {
+        let err = parse("title: x\nbase_url: https://e.org/\ntheem: default\n").unwrap_err();
+        assert_eq!(err.0.len(), 1);
+        assert_eq!(err.0[0].location.to_string(), "config.yaml:3:1");
+        assert!(
+            err.0[0]
+                .message
+                .starts_with("unknown field `theem`, expected one of")
+        );
+    }
+
+    #[test]
+    fn rejects_wrong_type_with_location() {
+        let err = parse("title: x\nbase_url: https://e.org/\npaginate_by: many\n").unwrap_err();
+        assert_eq!(err.0[0].location.to_string(), "config.yaml:3:14");
+        assert!(
+            err.0[0].message.contains("invalid type"),
+            "{}",
+            err.0[0].message
+        );
+    }
+
+    #[test]
+    fn reports_every_bad_value() {
+        let err = parse("title: x\nbase_url: example.org\ntimezone: Mars/Base\npaginate_by: 0\n")
+            .unwrap_err();
+        let shown: Vec<String> = err
+            .0
+            .iter()
+            .map(|e| format!("{}: {}", e.location, e.message))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "config.yaml:2:11: base_url \"example.org\" must start with https:// or http://",
+                "config.yaml:3:11: unknown timezone \"Mars/Base\"",
+                "config.yaml:4:14: paginate_by must be at least 1",
+            ]
+        );
+    }
+}

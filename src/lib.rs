@@ -1,0 +1,18 @@
+//! bantin: a static site generator for newsrooms.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`load`] (find files) -> [`parse`] (front matter, raw articles, Markdown)
+//! -> [`index`] (URLs, sections, tags, dates) -> [`render`] (Tera themes,
+//! feeds, sitemaps) -> [`write`] (staged output, unchanged files untouched).
+//! [`site`] runs the stages. Nothing in the library prints.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod article;
+pub mod config;
+pub mod dates;
+pub mod error;
+pub mod fsx;
+pub mod load;
+pub mod parse;
+pub mod text;
+pub mod yaml;

@@ -1,0 +1,101 @@
+//! Stage 1: find the content files. Reading and parsing happen in parallel in
+//! the next stage; this walk only decides what each file is.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use walkdir::WalkDir;
+
+use crate::article::SourceKind;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceRole {
+    Article(SourceKind),
+    /// A section's `_index.md`.
+    SectionIndex,
+    /// Any other file (an image beside its article): copied as is.
+    Asset,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub abs: PathBuf,
+    /// Relative to the site root, `/`-separated (`content/thoi-su/a.md`).
+    pub rel: PathBuf,
+    /// Relative to `content/` (`thoi-su/a.md`).
+    pub content_rel: String,
+    pub role: SourceRole,
+}
+
+impl SourceFile {
+    /// The section key: the folder inside `content/`, none at the top level.
+    pub fn section(&self) -> Option<String> {
+        self.content_rel
+            .rsplit_once('/')
+            .map(|(dir, _)| dir.to_string())
+    }
+}
+
+/// Editor swap files, backups and hidden files never become pages.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Lists `root/content` in sorted order (so every later stage is deterministic).
+pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        anyhow::bail!(
+            "no content/ folder in {}: create it and put articles (.md or .txt) in it",
+            root.display()
+        );
+    }
+    let mut out = Vec::new();
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = entry.with_context(|| format!("cannot walk {}", content.display()))?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let content_rel = slash_path(
+            abs.strip_prefix(&content)
+                .expect("walkdir stays under its root"),
+        );
+        let name = entry.file_name().to_string_lossy();
+        let role = if name == "_index.md" {
+            SourceRole::SectionIndex
+        } else if name.ends_with(".md") || name.ends_with(".markdown") {
+            SourceRole::Article(SourceKind::Markdown)
+        } else if name.ends_with(".txt") {
+            SourceRole::Article(SourceKind::Raw)
+        } else {
+            SourceRole::Asset
+        };
+        out.push(SourceFile {
+            rel: PathBuf::from(format!("content/{content_rel}")),
+            abs,
+            content_rel,
+            role,
+        });
+    }
+    Ok(out)
+}
+
+pub fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}

@@ -1,0 +1,315 @@
+//! Stage 2: a content file's text becomes an [`Article`]. Pure functions of
+//! (path, text, config), so they are easy to test and safe to run in parallel.
+
+pub mod front_matter;
+pub mod markdown;
+pub mod raw_article;
+
+use std::path::Path;
+
+use serde_yaml::Value;
+
+use crate::article::{Article, Body, SectionMeta, SourceKind};
+use crate::config::Config;
+use crate::dates::{local_to_zoned, parse_date};
+use crate::error::{ContentError, Location};
+use crate::text::{nfc, slugify, teaser, word_count};
+use front_matter::{FrontMatter, date_text};
+
+/// Longest slug taken from a title; longer titles are cut at a word.
+pub const MAX_SLUG_LEN: usize = 80;
+/// Longest summary derived from the body.
+pub const SUMMARY_CHARS: usize = 280;
+
+/// Reads a file's bytes as text (UTF-8, BOM, CRLF, NFC) or says where it is not.
+pub fn decode_source(path: &Path, bytes: &[u8]) -> Result<String, ContentError> {
+    crate::text::decode(bytes).map_err(|e| {
+        ContentError::new(Location::file(path), e.message)
+            .help("save the file as UTF-8 (your editor's \"Save with encoding\")")
+    })
+}
+
+pub fn parse_article(
+    path: &Path,
+    section: Option<String>,
+    kind: SourceKind,
+    text: &str,
+    config: &Config,
+) -> Result<Article, Vec<ContentError>> {
+    match kind {
+        SourceKind::Markdown => parse_markdown(path, section, text, config),
+        SourceKind::Raw => parse_raw_file(path, section, text, config).map_err(|e| vec![e]),
+    }
+}
+
+fn parse_markdown(
+    path: &Path,
+    section: Option<String>,
+    text: &str,
+    config: &Config,
+) -> Result<Article, Vec<ContentError>> {
+    let split = front_matter::split(path, text).map_err(|e| vec![e])?;
+    let mut fm = FrontMatter::parse(path, &split).map_err(|e| vec![e])?;
+    let mut errors = Vec::new();
+    fn ok<T>(errors: &mut Vec<ContentError>, r: Result<Option<T>, ContentError>) -> Option<T> {
+        r.map_err(|e| errors.push(e)).ok().flatten()
+    }
+
+    let title_loc = fm.location("title");
+    let slug_loc = if fm.has("slug") {
+        fm.location("slug")
+    } else {
+        title_loc.clone()
+    };
+    let title: Option<String> = ok(&mut errors, fm.take("title", "text, like \"Tít bài\""));
+    let date_loc = fm.location("date");
+    let updated_loc = fm.location("updated");
+    let date: Option<Value> = ok(
+        &mut errors,
+        fm.take(
+            "date",
+            "a date like 2024-03-04T18:48:00+07:00 or 2024-03-04 18:48",
+        ),
+    );
+    let updated: Option<Value> = ok(
+        &mut errors,
+        fm.take("updated", "a date like 2024-03-04 18:48"),
+    );
+    let tags_loc = fm.location("tags");
+    let tags = fm
+        .take_list("tags")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let mut authors = fm
+        .take_list("authors")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    if let Some(a) = fm
+        .take_list("author")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default()
+        .into_iter()
+        .next()
+    {
+        authors.insert(0, a);
+    }
+    let summary: Option<String> = ok(&mut errors, fm.take("summary", "text"));
+    let slug: Option<String> = ok(&mut errors, fm.take("slug", "text, like \"ten-bai\""));
+    let draft: Option<bool> = ok(&mut errors, fm.take("draft", "true or false"));
+    let image: Option<String> = ok(
+        &mut errors,
+        fm.take("image", "a URL or a path like /images/a.jpg"),
+    );
+    let aliases = fm
+        .take_list("aliases")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    // `source`, `dateline` and `captions` are what `import` writes.
+    let source_credit: Option<String> = ok(&mut errors, fm.take("source", "text"));
+    let dateline: Option<String> = ok(&mut errors, fm.take("dateline", "text"));
+
+    let start = fm.start();
+    let title = match title.map(|t| nfc(t.trim())) {
+        Some(t) if !t.is_empty() => t,
+        _ => {
+            errors.push(
+                ContentError::new(
+                    if fm.has("title") {
+                        title_loc
+                    } else {
+                        start.clone()
+                    },
+                    "missing title",
+                )
+                .help("add a line `title: \"...\"` to the front matter"),
+            );
+            String::new()
+        }
+    };
+    let mut read_date = |v: Option<Value>, loc: Location, key: &str, required: bool| match v {
+        None if required => {
+            errors.push(ContentError::new(start.clone(), format!("missing {key}"))
+                .help("add a line `date: 2024-03-04 18:48` (site time) or `date: 2024-03-04T18:48:00+07:00`"));
+            None
+        }
+        None => None,
+        Some(v) => match date_text(&v).map(|s| parse_date(&s, &config.timezone)) {
+            Some(Ok(z)) => Some(z),
+            Some(Err(msg)) => {
+                errors.push(
+                    ContentError::new(loc, msg)
+                        .help("write 2024-03-04 18:48 (site time) or 2024-03-04T18:48:00+07:00"),
+                );
+                None
+            }
+            None => {
+                errors.push(
+                    ContentError::new(loc, format!("`{key}` must be a date"))
+                        .help("write 2024-03-04 18:48"),
+                );
+                None
+            }
+        },
+    };
+    let date = read_date(date, date_loc, "date", true);
+    let updated = read_date(updated, updated_loc, "updated", false);
+
+    let tags: Vec<String> = tags.iter().map(|t| nfc(t.trim())).collect();
+    for t in &tags {
+        if slugify(t).is_empty() {
+            errors.push(
+                ContentError::new(
+                    tags_loc.clone(),
+                    format!("tag \"{t}\" has no letters or digits"),
+                )
+                .help("remove the tag or give it a name"),
+            );
+        }
+    }
+    let explicit_slug = match slug {
+        Some(s) => {
+            let s2 = slugify(&s);
+            if s2.is_empty() {
+                errors.push(
+                    ContentError::new(
+                        slug_loc.clone(),
+                        format!("slug \"{s}\" has no letters or digits"),
+                    )
+                    .help("use letters, digits and dashes, like phoi-hop-an-ninh"),
+                );
+            }
+            Some(s2)
+        }
+        None => None,
+    };
+    let title_slug = truncate(&slugify(&title));
+    if explicit_slug.is_none() && title_slug.is_empty() && !title.is_empty() {
+        errors.push(
+            ContentError::new(
+                slug_loc.clone(),
+                format!("cannot make a URL from the title \"{title}\""),
+            )
+            .help("add `slug: ten-bai` to the front matter"),
+        );
+    }
+
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let body = split.body;
+    let summary = match summary {
+        Some(s) => nfc(s.trim()),
+        None => teaser(&markdown::first_paragraph_text(body), SUMMARY_CHARS),
+    };
+    Ok(Article {
+        source: path.to_path_buf(),
+        kind: SourceKind::Markdown,
+        section,
+        title,
+        date: date.expect("checked above"),
+        updated,
+        tags,
+        authors: authors
+            .iter()
+            .map(|a| nfc(a.trim()))
+            .filter(|a| !a.is_empty())
+            .collect(),
+        summary,
+        explicit_slug,
+        title_slug,
+        draft: draft.unwrap_or(false),
+        image,
+        aliases,
+        word_count: word_count(body),
+        body: Body::Markdown(body.to_string()),
+        dateline,
+        source_credit,
+        extra: fm.into_extra(),
+        slug_line: slug_loc.line,
+    })
+}
+
+fn truncate(slug: &str) -> String {
+    crate::text::truncate_slug(slug, MAX_SLUG_LEN).to_string()
+}
+
+fn parse_raw_file(
+    path: &Path,
+    section: Option<String>,
+    text: &str,
+    config: &Config,
+) -> Result<Article, ContentError> {
+    let raw = raw_article::parse_raw(text, &config.raw).map_err(|e| {
+        ContentError::new(Location::new(path, e.line, e.col), e.message).help(e.help)
+    })?;
+    let date = local_to_zoned(raw.date, &config.timezone).map_err(|e| {
+        ContentError::new(
+            Location::new(path, 1, 1),
+            format!("invalid local time: {e}"),
+        )
+    })?;
+    let title_slug = truncate(&slugify(&raw.title));
+    if title_slug.is_empty() {
+        return Err(ContentError::new(
+            Location::new(path, 2, 1),
+            format!("cannot make a URL from the title \"{}\"", raw.title),
+        )
+        .help("give the article a title with letters or digits"));
+    }
+    let words = raw.blocks.iter().map(|b| word_count(b.text())).sum();
+    let mut extra = serde_json::Map::new();
+    if !raw.authors.is_empty() {
+        let credits = raw
+            .authors
+            .iter()
+            .map(|a| serde_json::json!({"name": a.name, "roles": a.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>()}))
+            .collect();
+        extra.insert("credits".into(), serde_json::Value::Array(credits));
+    }
+    Ok(Article {
+        source: path.to_path_buf(),
+        kind: SourceKind::Raw,
+        section,
+        title: raw.title.clone(),
+        date,
+        updated: None,
+        tags: Vec::new(),
+        authors: raw.authors.iter().map(|a| a.name.clone()).collect(),
+        summary: raw.lead.clone(),
+        explicit_slug: None,
+        title_slug,
+        draft: false,
+        image: None,
+        aliases: Vec::new(),
+        extra,
+        body: Body::Html(raw_article::body_html(&raw.blocks)),
+        dateline: raw.dateline,
+        source_credit: raw.source,
+        word_count: words,
+        slug_line: 2,
+    })
+}
+
+/// A section's `_index.md`: only `title`, `description` and `weight`.
+pub fn parse_section_index(path: &Path, text: &str) -> Result<SectionMeta, ContentError> {
+    let split = front_matter::split(path, text)?;
+    let mut fm = FrontMatter::parse(path, &split)?;
+    let title: Option<String> = fm.take("title", "text")?;
+    let description: Option<String> = fm.take("description", "text")?;
+    let weight: Option<i64> = fm.take("weight", "a whole number")?;
+    if let Some(key) = fm.into_extra().keys().next() {
+        let key = key.clone();
+        let split = front_matter::split(path, text)?;
+        let fm = FrontMatter::parse(path, &split)?;
+        return Err(ContentError::new(
+            fm.location(&key),
+            format!("unknown key `{key}` in a section's _index.md"),
+        )
+        .help("a section's _index.md takes title, description and weight"));
+    }
+    Ok(SectionMeta {
+        title: title.map(|t| nfc(t.trim())),
+        description: description.map(|d| nfc(d.trim())).unwrap_or_default(),
+        weight,
+    })
+}

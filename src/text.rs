@@ -1,0 +1,267 @@
+//! Vietnamese text handling shared by every stage: decoding, NFC, slugs,
+//! collation and name casing. Getting these right is bantin's reason to exist.
+
+use std::cmp::Ordering;
+use std::sync::OnceLock;
+
+use icu_collator::options::CollatorOptions;
+use icu_collator::{CollatorBorrowed, CollatorPreferences};
+use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
+
+/// Why a file's bytes are not text bantin accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// Byte offset of the first bad byte in the file.
+    pub offset: usize,
+    pub message: String,
+}
+
+/// Turns a file's bytes into NFC text with LF line endings. UTF-8 with or
+/// without BOM is accepted; UTF-16 and legacy code pages are refused with the
+/// byte offset, because guessing would silently produce mojibake.
+pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(DecodeError {
+            offset: 0,
+            message: "the file is UTF-16; bantin reads UTF-8 only".into(),
+        });
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let skipped = bytes.len() - body.len();
+    let text = std::str::from_utf8(body).map_err(|e| {
+        let offset = skipped + e.valid_up_to();
+        let hint = if body.iter().take(200).filter(|&&b| b == 0).count() > 20 {
+            " (it looks like UTF-16)"
+        } else {
+            " (the file is probably in a legacy Vietnamese code page such as TCVN3 or Windows-1258)"
+        };
+        DecodeError {
+            offset,
+            message: format!("invalid UTF-8 at byte {offset}{hint}"),
+        }
+    })?;
+    Ok(normalize(text))
+}
+
+/// NFC and LF line endings; the identity (no allocation beyond the copy) for
+/// text that already is.
+pub fn normalize(text: &str) -> String {
+    let lf: std::borrow::Cow<'_, str> = if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    } else {
+        text.into()
+    };
+    if is_nfc_quick(lf.chars()) == unicode_normalization::IsNormalized::Yes {
+        lf.into_owned()
+    } else {
+        lf.nfc().collect()
+    }
+}
+
+/// NFC only, for short strings from YAML (titles, tags).
+pub fn nfc(text: &str) -> String {
+    if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+        text.to_owned()
+    } else {
+        text.nfc().collect()
+    }
+}
+
+/// A URL-safe ASCII slug: diacritics removed, `đ` -> `d`, lowercase, words
+/// joined by `-`. Empty when the text has no letters or digits.
+pub fn slugify(text: &str) -> String {
+    let text = nfc(text);
+    let mut out = String::with_capacity(text.len());
+    let mut pending_dash = false;
+    let mut push = |a: char| {
+        if a.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(a.to_ascii_lowercase());
+        } else {
+            pending_dash = true;
+        }
+    };
+    for c in text.chars() {
+        match c {
+            _ if c.is_ascii() => push(c),
+            'đ' | 'Đ' => push('d'),
+            _ => deunicode::deunicode_char(c)
+                .unwrap_or(" ")
+                .chars()
+                .for_each(&mut push),
+        }
+    }
+    out
+}
+
+/// Cuts `slug` to at most `max` bytes at a word boundary, so long Vietnamese
+/// titles still make readable URLs.
+pub fn truncate_slug(slug: &str, max: usize) -> &str {
+    if slug.len() <= max {
+        return slug;
+    }
+    let cut = &slug[..max];
+    match cut.rfind('-') {
+        Some(i) if i > 0 => &cut[..i],
+        _ => cut,
+    }
+}
+
+fn collator() -> &'static CollatorBorrowed<'static> {
+    static COLLATOR: OnceLock<CollatorBorrowed<'static>> = OnceLock::new();
+    COLLATOR.get_or_init(|| {
+        let locale: icu_locale_core::Locale = "vi".parse().expect("valid locale literal");
+        CollatorBorrowed::try_new(
+            CollatorPreferences::from(&locale),
+            CollatorOptions::default(),
+        )
+        .expect("compiled collation data includes Vietnamese")
+    })
+}
+
+/// Vietnamese alphabetical order (a, ă, â, b, c, d, đ, e, ê, ...), tones after
+/// letters, as CLDR defines it; ties broken by code points so the order is total.
+pub fn compare_vi(a: &str, b: &str) -> Ordering {
+    collator().compare(a, b).then_with(|| a.cmp(b))
+}
+
+/// "KIỀU CHINH" -> "Kiều Chinh". Names already in mixed case are kept as
+/// written: "McNeil" or "LĐLĐ"-style abbreviations inside mixed text are the
+/// writer's choice.
+pub fn name_case(name: &str) -> String {
+    let name = name.trim();
+    if name.chars().any(|c| c.is_lowercase()) {
+        return name.to_owned();
+    }
+    name.split_whitespace()
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(chars.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join(" ")
+}
+
+/// Characters a raw export pads titles with: spaces, tabs, NBSP, zero-width.
+pub fn trim_padding(s: &str) -> &str {
+    s.trim_matches(|c: char| {
+        c.is_whitespace() || c == '\u{a0}' || c == '\u{200b}' || c == '\u{feff}'
+    })
+}
+
+/// Number of words, for reading time.
+pub fn word_count(s: &str) -> usize {
+    s.split_whitespace().count()
+}
+
+/// Plain-text teaser: at most `max` characters, cut at a word boundary.
+pub fn teaser(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugifies_vietnamese() {
+        assert_eq!(
+            slugify("Phối hợp giữ gìn an ninh trật tự lĩnh vực lao động, công đoàn"),
+            "phoi-hop-giu-gin-an-ninh-trat-tu-linh-vuc-lao-dong-cong-doan"
+        );
+        assert_eq!(
+            slugify("Đồng bằng sông Cửu Long"),
+            "dong-bang-song-cuu-long"
+        );
+        assert_eq!(slugify("ĐÀ NẴNG"), "da-nang");
+        assert_eq!(slugify("  --Cần Thơ!!  "), "can-tho");
+        assert_eq!(slugify("COVID-19 & 2024"), "covid-19-2024");
+        assert_eq!(slugify("!!!"), "");
+        // Decomposed input (NFD) slugs the same as composed.
+        assert_eq!(slugify(&"Cần Thơ".nfd().collect::<String>()), "can-tho");
+    }
+
+    #[test]
+    fn orders_vietnamese_alphabet() {
+        let mut words = vec![
+            "đ", "e", "â", "b", "ă", "a", "d", "ê", "ơ", "o", "ô", "ư", "u", "c",
+        ];
+        words.sort_by(|a, b| compare_vi(a, b));
+        assert_eq!(
+            words,
+            [
+                "a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "o", "ô", "ơ", "u", "ư"
+            ]
+        );
+        let mut tags = vec![
+            "Đô thị",
+            "Du lịch",
+            "Ẩm thực",
+            "An ninh",
+            "Bóng đá",
+            "Âm nhạc",
+            "Ăn uống",
+        ];
+        tags.sort_by(|a, b| compare_vi(a, b));
+        // Tones are secondary: "Ẩm" sorts with "Âm", by the letters that follow.
+        assert_eq!(
+            tags,
+            [
+                "An ninh",
+                "Ăn uống",
+                "Âm nhạc",
+                "Ẩm thực",
+                "Bóng đá",
+                "Du lịch",
+                "Đô thị"
+            ]
+        );
+    }
+
+    #[test]
+    fn decodes_bom_crlf_and_nfd() {
+        let nfd: String = "Cần Thơ".nfd().collect();
+        let bytes = format!("\u{feff}{nfd}\r\nx\r\n");
+        assert_eq!(decode(bytes.as_bytes()).unwrap(), "Cần Thơ\nx\n");
+    }
+
+    #[test]
+    fn refuses_legacy_encodings_with_offset() {
+        let err = decode(b"abc\xE0\xA9x").unwrap_err();
+        assert_eq!(err.offset, 3);
+        assert!(err.message.contains("byte 3"));
+        let err = decode(b"\xFF\xFEa\0b\0").unwrap_err();
+        assert!(err.message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn cases_names() {
+        assert_eq!(name_case("KIỀU CHINH"), "Kiều Chinh");
+        assert_eq!(name_case("ĐẶNG HUỲNH"), "Đặng Huỳnh");
+        assert_eq!(name_case("Ngọc Hân"), "Ngọc Hân");
+    }
+
+    #[test]
+    fn truncates_teasers_at_words() {
+        assert_eq!(teaser("một hai ba", 50), "một hai ba");
+        assert_eq!(teaser("một hai ba bốn năm sáu", 12), "một hai ba…");
+    }
+}

@@ -1,0 +1,120 @@
+//! YAML helpers: turn serde_yaml errors into file locations and find where a
+//! key's value sits, so checks made after deserializing can still point at a line.
+
+use std::path::Path;
+
+use crate::error::{ContentError, Location, line_col};
+
+/// A serde_yaml error as a [`ContentError`] in `path`, where the YAML text
+/// starts on file line `first_line`.
+pub fn yaml_error(
+    path: &Path,
+    text: &str,
+    first_line: usize,
+    err: &serde_yaml::Error,
+) -> ContentError {
+    let message = err.to_string();
+    // serde_yaml appends " at line L column C"; we print the location ourselves.
+    let message = match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message,
+    };
+    let (line, col) = match err.location() {
+        Some(loc) => line_col(text, loc.index()),
+        None => (1, 1),
+    };
+    let help = if message.contains("unknown field") {
+        "remove the key or fix its spelling"
+    } else if message.contains("missing field") {
+        "add the key"
+    } else if message.contains("invalid type") {
+        "check the value's type (a list is written [a, b] or with '- ' lines; quote text that looks like a number or date)"
+    } else {
+        "check the YAML syntax: a key, a colon and a space, then the value; quote values containing ': ' or starting with a special character"
+    };
+    ContentError::new(
+        Location::new(path, line, col).offset_lines(first_line),
+        message,
+    )
+    .help(help)
+}
+
+/// The file location of a top-level `key:`'s value in `text` (which starts on
+/// file line `first_line`), or of the text's first line when the key is absent.
+pub fn key_location(path: &Path, text: &str, first_line: usize, key: &str) -> Location {
+    for (i, line) in text.lines().enumerate() {
+        if let Some(rest) = line.strip_prefix(key) {
+            let after = rest.trim_start();
+            if let Some(value) = after.strip_prefix(':') {
+                let value_start = line.len() - value.trim_start().len();
+                let col = line[..value_start].chars().count() + 1;
+                return Location::new(path, i + first_line, col);
+            }
+        }
+    }
+    Location::new(path, first_line, 1)
+}
+
+/// Converts YAML to JSON-like values for templates; YAML's non-string keys
+/// become strings because templates index maps by name.
+pub fn to_json(v: &serde_yaml::Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    use serde_yaml::Value as Y;
+    match v {
+        Y::Null => J::Null,
+        Y::Bool(b) => J::Bool(*b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                J::from(i)
+            } else if let Some(u) = n.as_u64() {
+                J::from(u)
+            } else {
+                n.as_f64().map_or(J::Null, J::from)
+            }
+        }
+        Y::String(s) => J::String(crate::text::nfc(s)),
+        Y::Sequence(items) => J::Array(items.iter().map(to_json).collect()),
+        Y::Mapping(m) => J::Object(
+            m.iter()
+                .map(|(k, v)| {
+                    let key = match k {
+                        Y::String(s) => s.clone(),
+                        other => serde_yaml::to_string(other)
+                            .unwrap_or_default()
+                            .trim()
+                            .to_string(),
+                    };
+                    (key, to_json(v))
+                })
+                .collect(),
+        ),
+        Y::Tagged(t) => to_json(&t.value),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_key_value_column() {
+        let text = "title: x\ndate:   2024-01-01\n";
+        let loc = key_location(Path::new("a.md"), text, 2, "date");
+        assert_eq!((loc.line, loc.col), (3, 9));
+    }
+
+    #[test]
+    fn locates_yaml_errors() {
+        #[derive(serde::Deserialize, Debug)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct T {
+            a: u32,
+        }
+        let text = "a: 1\nb: 2\n";
+        let err = serde_yaml::from_str::<T>(text).unwrap_err();
+        let e = yaml_error(Path::new("c.yaml"), text, 1, &err);
+        assert_eq!(e.location.to_string(), "c.yaml:2:1");
+        assert!(e.message.starts_with("unknown field `b`"), "{}", e.message);
+    }
+}
