@@ -1,0 +1,74 @@
+//! `bantin build`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use bantin::site::{BuildOptions, build};
+
+use super::RootArg;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// Output folder [default: ROOT/public].
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+    /// Publish at this address instead of config.yaml's base_url.
+    #[arg(long)]
+    pub(crate) base_url: Option<String>,
+    /// Include articles marked `draft: true`.
+    #[arg(long)]
+    pub(crate) drafts: bool,
+    /// Print the time each stage took.
+    #[arg(long)]
+    pub(crate) timings: bool,
+}
+
+pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
+    let start = Instant::now();
+    let mut config = super::load_config(&args.root.root)?;
+    if let Some(url) = &args.base_url {
+        config.set_base_url(url)?;
+    }
+    let output = match args.output {
+        Some(o) => std::path::absolute(o)?,
+        None => config.root.join("public"),
+    };
+    let report = build(
+        &config,
+        &BuildOptions {
+            drafts: args.drafts,
+            output: output.clone(),
+        },
+    )?;
+    let mut err = std::io::stderr().lock();
+    for w in &report.warnings {
+        writeln!(err, "warning: {w}")?;
+    }
+    if args.timings {
+        let t = &report.timings;
+        writeln!(
+            err,
+            "timings: load {:.1} ms, parse {:.1} ms, index {:.1} ms, render+write {:.1} ms, swap {:.1} ms",
+            t.load.as_secs_f64() * 1e3,
+            t.parse.as_secs_f64() * 1e3,
+            t.index.as_secs_f64() * 1e3,
+            t.render_write.as_secs_f64() * 1e3,
+            t.commit.as_secs_f64() * 1e3
+        )?;
+    }
+    writeln!(
+        err,
+        "Built {} articles into {}: {} files ({} written, {} unchanged) in {:.2} s",
+        report.articles,
+        output.display(),
+        report.files,
+        report.stats.written,
+        report.stats.unchanged,
+        start.elapsed().as_secs_f64()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}

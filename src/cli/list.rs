@@ -1,0 +1,90 @@
+//! `bantin list`: every article as JSON or CSV, for scripts and spreadsheets.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use bantin::dates::rfc3339;
+use bantin::load::slash_path;
+use bantin::site::index_site;
+
+use super::RootArg;
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct ListArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    #[arg(long, value_enum, default_value = "json")]
+    pub(crate) format: Format,
+}
+
+#[derive(serde::Serialize)]
+struct Row<'a> {
+    source: String,
+    url: String,
+    title: &'a str,
+    date: String,
+    section: Option<&'a str>,
+    tags: &'a [String],
+    authors: &'a [String],
+    draft: bool,
+}
+
+pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
+    let config = super::load_config(&args.root.root)?;
+    let (index, _, _) = index_site(&config, true)?;
+    let rows: Vec<Row<'_>> = index
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| Row {
+            source: slash_path(&a.source),
+            url: config.url(&index.paths[i]),
+            title: &a.title,
+            date: rfc3339(&a.date),
+            section: index.section_of[i].map(|s| index.sections[s].key.as_str()),
+            tags: &a.tags,
+            authors: &a.authors,
+            draft: a.draft,
+        })
+        .collect();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &rows)?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            writeln!(out, "source,url,title,date,section,tags,authors,draft")?;
+            for r in &rows {
+                let fields = [
+                    r.source.clone(),
+                    r.url.clone(),
+                    r.title.to_string(),
+                    r.date.clone(),
+                    r.section.unwrap_or("").to_string(),
+                    r.tags.join("; "),
+                    r.authors.join("; "),
+                    r.draft.to_string(),
+                ];
+                let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                writeln!(out, "{}", line.join(","))?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// RFC 4180 quoting.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

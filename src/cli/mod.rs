@@ -1,0 +1,59 @@
+//! Command-line interface: one file per subcommand.
+
+mod build;
+mod init;
+mod list;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// bantin: a static site generator for newsrooms.
+#[derive(Debug, Parser)]
+#[command(name = "bantin", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct RootArg {
+    /// The site folder (holding config.yaml and content/).
+    #[arg(long, default_value = ".")]
+    pub(crate) root: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Build the site into public/.
+    Build(build::BuildArgs),
+    /// Create a new site that builds as is.
+    Init(init::InitArgs),
+    /// Print every article (JSON or CSV).
+    List(list::ListArgs),
+}
+
+pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Init(a) => init::run(a),
+        Command::List(a) => list::run(a),
+    }
+}
+
+/// Loads config.yaml from `root`, with the root made absolute.
+pub(crate) fn load_config(root: &std::path::Path) -> anyhow::Result<bantin::config::Config> {
+    let root = std::path::absolute(root)?;
+    bantin::config::Config::load(&root)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_well_formed() {
+        super::Cli::command().debug_assert();
+    }
+}

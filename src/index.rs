@@ -1,0 +1,296 @@
+//! Stage 3: give every article its URL and build the lists that pages show:
+//! sections, tags and dates. Lists hold article indices (never clones), in
+//! ordered maps, so the output never depends on hash order.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::article::{Article, SectionMeta};
+use crate::config::Config;
+use crate::error::{ContentError, Location, Warning};
+use crate::text::{compare_vi, slugify};
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Folder inside `content/` (`thoi-su`).
+    pub key: String,
+    /// URL path from the site root (`/thoi-su/`).
+    pub path: String,
+    /// URL segment(s) (`thoi-su`).
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+    /// Newest first.
+    pub members: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub slug: String,
+    /// The most used spelling among the articles.
+    pub name: String,
+    pub path: String,
+    /// Newest first.
+    pub members: Vec<usize>,
+}
+
+/// Day -> articles, newest first.
+pub type Days = BTreeMap<i8, Vec<usize>>;
+pub type Months = BTreeMap<i8, Days>;
+
+#[derive(Debug)]
+pub struct Index {
+    /// Newest first (date, then source path): the site's front-page order.
+    pub articles: Vec<Article>,
+    /// Per article: its URL path from the site root (`/thoi-su/slug/`).
+    pub paths: Vec<String>,
+    pub slugs: Vec<String>,
+    pub sections: Vec<Section>,
+    /// Per article: its section's position in `sections`.
+    pub section_of: Vec<Option<usize>>,
+    /// Per article: its position in its section's `members`.
+    pub section_pos: Vec<usize>,
+    /// In Vietnamese alphabetical order.
+    pub tags: Vec<Tag>,
+    /// Per article: its tags' positions in `tags`, in front-matter order.
+    pub article_tags: Vec<Vec<usize>>,
+    pub years: BTreeMap<i16, Months>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Index {
+    pub fn year_count(months: &Months) -> usize {
+        months.values().map(Self::month_count).sum()
+    }
+
+    pub fn month_count(days: &Days) -> usize {
+        days.values().map(Vec::len).sum()
+    }
+}
+
+/// Orders articles newest first and assigns URLs. Explicit `slug:` clashes are
+/// errors; title-slug clashes get `-2`, `-3` in date order, with a warning.
+pub fn build_index(
+    mut articles: Vec<Article>,
+    section_meta: &BTreeMap<String, SectionMeta>,
+    config: &Config,
+) -> Result<Index, Vec<ContentError>> {
+    articles.sort_by(|a, b| {
+        b.date
+            .timestamp()
+            .cmp(&a.date.timestamp())
+            .then_with(|| a.source.cmp(&b.source))
+    });
+    let n = articles.len();
+
+    // Sections: every folder with articles or an _index.md.
+    let mut section_keys: BTreeMap<String, Vec<usize>> = section_meta
+        .keys()
+        .map(|k| (k.clone(), Vec::new()))
+        .collect();
+    for (i, a) in articles.iter().enumerate() {
+        if let Some(s) = &a.section {
+            section_keys.entry(s.clone()).or_default().push(i);
+        }
+    }
+    let mut sections: Vec<Section> = section_keys
+        .into_iter()
+        .map(|(key, members)| {
+            let meta = section_meta.get(&key).cloned().unwrap_or_default();
+            let name = key.split('/').map(slugify).collect::<Vec<_>>().join("/");
+            Section {
+                path: format!("/{name}/"),
+                title: meta
+                    .title
+                    .unwrap_or_else(|| key.rsplit('/').next().unwrap_or(&key).to_string()),
+                description: meta.description,
+                weight: meta.weight.unwrap_or(i64::MAX),
+                key,
+                name,
+                members,
+            }
+        })
+        .collect();
+    sections.sort_by(|a, b| {
+        a.weight
+            .cmp(&b.weight)
+            .then_with(|| compare_vi(&a.title, &b.title))
+    });
+    let mut section_of = vec![None; n];
+    let mut section_pos = vec![0; n];
+    for (si, s) in sections.iter().enumerate() {
+        for (pos, &i) in s.members.iter().enumerate() {
+            section_of[i] = Some(si);
+            section_pos[i] = pos;
+        }
+    }
+
+    let (slugs, paths, warnings) = assign_urls(&articles, &section_of, &sections, config)?;
+
+    // Tags: spellings that slug the same are one tag.
+    let mut by_slug: BTreeMap<String, (HashMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        let mut seen = Vec::new();
+        for t in &a.tags {
+            let slug = slugify(t);
+            if seen.contains(&slug) {
+                continue;
+            }
+            let entry = by_slug.entry(slug.clone()).or_default();
+            *entry.0.entry(t.as_str()).or_default() += 1;
+            entry.1.push(i);
+            seen.push(slug);
+        }
+    }
+    let mut tags: Vec<Tag> = by_slug
+        .into_iter()
+        .map(|(slug, (spellings, members))| {
+            let name = spellings
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| compare_vi(b.0, a.0)))
+                .map(|(s, _)| s.to_string())
+                .unwrap_or_default();
+            Tag {
+                path: format!("/{}/{slug}/", config.tags_path),
+                slug,
+                name,
+                members,
+            }
+        })
+        .collect();
+    tags.sort_by(|a, b| compare_vi(&a.name, &b.name).then_with(|| a.slug.cmp(&b.slug)));
+    let tag_pos: HashMap<&str, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), i))
+        .collect();
+    let article_tags = articles
+        .iter()
+        .map(|a| {
+            let mut v: Vec<usize> = Vec::with_capacity(a.tags.len());
+            for t in &a.tags {
+                let p = tag_pos[slugify(t).as_str()];
+                if !v.contains(&p) {
+                    v.push(p);
+                }
+            }
+            v
+        })
+        .collect();
+
+    let mut years: BTreeMap<i16, Months> = BTreeMap::new();
+    for (i, a) in articles.iter().enumerate() {
+        years
+            .entry(a.date.year())
+            .or_default()
+            .entry(a.date.month())
+            .or_default()
+            .entry(a.date.day())
+            .or_default()
+            .push(i);
+    }
+
+    Ok(Index {
+        articles,
+        paths,
+        slugs,
+        sections,
+        section_of,
+        section_pos,
+        tags,
+        article_tags,
+        years,
+        warnings,
+    })
+}
+
+type Urls = (Vec<String>, Vec<String>, Vec<Warning>);
+
+fn assign_urls(
+    articles: &[Article],
+    section_of: &[Option<usize>],
+    sections: &[Section],
+    config: &Config,
+) -> Result<Urls, Vec<ContentError>> {
+    let n = articles.len();
+    let path_for = |i: usize, slug: &str| -> String {
+        let a = &articles[i];
+        let section = section_of[i].map_or("", |s| sections[s].name.as_str());
+        let p = config
+            .article_permalink
+            .replace(":section", section)
+            .replace(":year", &format!("{:04}", a.date.year()))
+            .replace(":month", &format!("{:02}", a.date.month()))
+            .replace(":day", &format!("{:02}", a.date.day()))
+            .replace(":slug", slug);
+        let mut out = String::with_capacity(p.len() + 2);
+        out.push('/');
+        for seg in p.split('/').filter(|s| !s.is_empty()) {
+            out.push_str(seg);
+            out.push('/');
+        }
+        out
+    };
+    // Oldest first decides who keeps the plain slug.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.reverse();
+    let mut taken: HashMap<String, usize> = HashMap::with_capacity(n);
+    let mut slugs = vec![String::new(); n];
+    let mut paths = vec![String::new(); n];
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for &i in &order {
+        if let Some(slug) = &articles[i].explicit_slug {
+            let path = path_for(i, slug);
+            if let Some(&other) = taken.get(&path) {
+                errors.push(
+                    ContentError::new(
+                        Location::new(&articles[i].source, articles[i].slug_line, 1),
+                        format!(
+                            "slug \"{slug}\" gives the URL {path}, already used by {}",
+                            articles[other].source.display()
+                        ),
+                    )
+                    .help("give one of the two articles a different `slug:`"),
+                );
+                continue;
+            }
+            taken.insert(path.clone(), i);
+            slugs[i] = slug.clone();
+            paths[i] = path;
+        }
+    }
+    for &i in &order {
+        let a = &articles[i];
+        if a.explicit_slug.is_some() {
+            continue;
+        }
+        let base = &a.title_slug;
+        let mut slug = base.clone();
+        let mut path = path_for(i, &slug);
+        let mut k = 1;
+        while let Some(&other) = taken.get(&path) {
+            k += 1;
+            slug = format!("{base}-{k}");
+            path = path_for(i, &slug);
+            if !taken.contains_key(&path) {
+                warnings.push(Warning {
+                    location: Location::new(&a.source, a.slug_line, 1),
+                    message: format!(
+                        "URL {} is taken by {}; this article gets {path} (set `slug:` to choose)",
+                        path_for(i, base),
+                        articles[other].source.display()
+                    ),
+                });
+            }
+        }
+        taken.insert(path.clone(), i);
+        slugs[i] = slug;
+        paths[i] = path;
+    }
+    if errors.is_empty() {
+        Ok((slugs, paths, warnings))
+    } else {
+        Err(errors)
+    }
+}

@@ -1,0 +1,592 @@
+//! Plans every output file of the site, then renders them in parallel. The
+//! plan is a flat list of jobs, so two pages that want the same file are found
+//! before anything is rendered.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera, Value};
+
+use crate::article::Body;
+use crate::config::Config;
+use crate::error::TemplateError;
+use crate::index::Index;
+use crate::parse::markdown;
+use crate::theme::{Asset, Theme};
+
+use super::feeds;
+use super::views::{self, FeedLink, SiteView, page_path, paginator};
+use super::{render, value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    Home,
+    Section(usize),
+    Tag(usize),
+    Year(i16),
+    Month(i16, i8),
+    Day(i16, i8, i8),
+}
+
+/// A paginated list of articles with its own URL (and, for some, feeds).
+#[derive(Debug)]
+pub struct List {
+    pub kind: ListKind,
+    /// Path of the first page (`/`, `/thoi-su/`, `/2024/03/`).
+    pub base: String,
+    /// Newest first.
+    pub members: Vec<usize>,
+}
+
+impl List {
+    fn has_feeds(&self) -> bool {
+        matches!(
+            self.kind,
+            ListKind::Home | ListKind::Section(_) | ListKind::Tag(_)
+        )
+    }
+}
+
+#[derive(Debug)]
+pub enum Job {
+    Article(usize),
+    ListPage {
+        list: usize,
+        page: usize,
+    },
+    Tags,
+    Archive,
+    NotFound,
+    /// A static page that sends the browser to `to` (an absolute URL).
+    Redirect {
+        to: String,
+    },
+    Rss(usize),
+    Atom(usize),
+    Sitemap(usize),
+    SitemapIndex,
+    Robots,
+    Redirects,
+    Static(Asset),
+}
+
+/// One file of the output: where it goes and what makes it.
+#[derive(Debug)]
+pub struct Planned {
+    /// Relative to the output folder (`thoi-su/x/index.html`).
+    pub output: String,
+    pub job: Job,
+    /// What asked for this file, for collision messages.
+    pub origin: String,
+}
+
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub index: &'a Index,
+    pub tera: Tera,
+    pub lists: Vec<List>,
+    pub views: Vec<Value>,
+    section_values: Vec<Value>,
+    site_feeds: Vec<FeedLink>,
+    pub sitemap_urls: Vec<feeds::SitemapUrl>,
+}
+
+/// `/thoi-su/x/` -> `thoi-su/x/index.html`.
+pub fn output_file(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(config: &'a Config, index: &'a Index, theme: &Theme) -> Result<Self, TemplateError> {
+        let mut tera = super::build_tera(config, theme)?;
+        let section_values: Vec<Value> = index
+            .sections
+            .iter()
+            .map(|s| value(&views::section_view(s, config)))
+            .collect();
+        let views = views::article_views(index, &section_values, config);
+        let site = SiteView {
+            title: &config.title,
+            description: &config.description,
+            base_url: &config.base_url,
+            language: &config.language,
+            sections: &section_values,
+            extra: &config.extra,
+        };
+        tera.global_context().insert("site", &site);
+        tera.global_context().insert("strings", &theme.strings);
+        let site_feeds = views::feed_links("/", &config.title, config);
+        let mut r = Renderer {
+            config,
+            index,
+            tera,
+            lists: build_lists(index),
+            views,
+            section_values,
+            site_feeds,
+            sitemap_urls: Vec::new(),
+        };
+        r.sitemap_urls = feeds::sitemap_urls(&r);
+        Ok(r)
+    }
+
+    /// Every file of the site. Errors name both sides of any output clash.
+    pub fn plan(&self, theme: &Theme) -> Result<Vec<Planned>, TemplateError> {
+        let config = self.config;
+        let index = self.index;
+        let mut out = Vec::new();
+        let mut push = |output: String, job: Job, origin: String| {
+            out.push(Planned {
+                output,
+                job,
+                origin,
+            })
+        };
+        for (rel, asset) in &theme.static_files {
+            push(
+                rel.clone(),
+                Job::Static(asset.clone()),
+                format!("static file {rel}"),
+            );
+        }
+        for (i, a) in index.articles.iter().enumerate() {
+            push(
+                output_file(&index.paths[i]),
+                Job::Article(i),
+                a.source.display().to_string(),
+            );
+            for alias in &a.aliases {
+                let path = normalize_alias(alias);
+                push(
+                    output_file(&path),
+                    Job::Redirect {
+                        to: config.url(&index.paths[i]),
+                    },
+                    format!("alias {alias} of {}", a.source.display()),
+                );
+            }
+        }
+        for (li, list) in self.lists.iter().enumerate() {
+            let pages = list.members.len().div_ceil(config.paginate_by).max(1);
+            for page in 1..=pages {
+                push(
+                    output_file(&page_path(&list.base, page)),
+                    Job::ListPage { list: li, page },
+                    format!("list page {}", page_path(&list.base, page)),
+                );
+            }
+            // `/page/1/` is a natural URL to type or generate; send it home.
+            push(
+                output_file(&format!("{}page/1/", list.base)),
+                Job::Redirect {
+                    to: config.url(&list.base),
+                },
+                format!("redirect {}page/1/", list.base),
+            );
+            if list.has_feeds() {
+                if config.feeds.rss {
+                    push(
+                        format!("{}rss.xml", list.base.trim_start_matches('/')),
+                        Job::Rss(li),
+                        format!("feed {}rss.xml", list.base),
+                    );
+                }
+                if config.feeds.atom {
+                    push(
+                        format!("{}atom.xml", list.base.trim_start_matches('/')),
+                        Job::Atom(li),
+                        format!("feed {}atom.xml", list.base),
+                    );
+                }
+            }
+        }
+        push(
+            format!("{}/index.html", config.tags_path),
+            Job::Tags,
+            "tag index".into(),
+        );
+        push("archive/index.html".into(), Job::Archive, "archive".into());
+        push("404.html".into(), Job::NotFound, "404 page".into());
+        push("robots.txt".into(), Job::Robots, "robots.txt".into());
+        if index.articles.iter().any(|a| !a.aliases.is_empty()) {
+            push("_redirects".into(), Job::Redirects, "_redirects".into());
+        }
+        if config.sitemap {
+            let parts = self
+                .sitemap_urls
+                .len()
+                .div_ceil(feeds::SITEMAP_MAX_URLS)
+                .max(1);
+            if parts == 1 {
+                push("sitemap.xml".into(), Job::Sitemap(0), "sitemap".into());
+            } else {
+                push(
+                    "sitemap.xml".into(),
+                    Job::SitemapIndex,
+                    "sitemap index".into(),
+                );
+                for p in 0..parts {
+                    push(
+                        format!("sitemap-{}.xml", p + 1),
+                        Job::Sitemap(p),
+                        "sitemap part".into(),
+                    );
+                }
+            }
+        }
+        let mut seen: HashMap<&str, &str> = HashMap::with_capacity(out.len());
+        let mut clashes = Vec::new();
+        for p in &out {
+            if let Some(first) = seen.insert(&p.output, &p.origin) {
+                clashes.push(format!(
+                    "{}: wanted by both {first} and {}",
+                    p.output, p.origin
+                ));
+            }
+        }
+        if !clashes.is_empty() {
+            return Err(TemplateError(format!(
+                "two pages want the same output file:\n  {}\n  help: change a slug, a section folder name or a static file so the URLs differ",
+                clashes.join("\n  ")
+            )));
+        }
+        Ok(out)
+    }
+
+    fn base_context(&self, kind: &str, path: &str, feeds: Vec<FeedLink>) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("page_kind", kind);
+        ctx.insert("current_path", path);
+        ctx.insert("canonical", &self.config.url(path));
+        ctx.insert("feeds", &feeds);
+        ctx
+    }
+
+    fn list_values(&self, members: &[usize]) -> Value {
+        Value::from(
+            members
+                .iter()
+                .map(|&i| self.views[i].clone())
+                .collect::<Vec<Value>>(),
+        )
+    }
+
+    /// Renders one planned file.
+    pub fn render_job(&self, p: &Planned) -> Result<Vec<u8>, anyhow::Error> {
+        let config = self.config;
+        let index = self.index;
+        Ok(match &p.job {
+            Job::Static(asset) => asset.bytes()?.into_owned(),
+            Job::Article(i) => self.render_article(*i, &p.output)?,
+            Job::ListPage { list, page } => {
+                self.render_list(&self.lists[*list], *page, &p.output)?
+            }
+            Job::Tags => {
+                let mut ctx = self.base_context(
+                    "tags",
+                    &format!("/{}/", config.tags_path),
+                    self.site_feeds.clone(),
+                );
+                let tags: Vec<_> = index
+                    .tags
+                    .iter()
+                    .map(|t| views::tag_view(t, config, false))
+                    .collect();
+                ctx.insert("tags", &tags);
+                render(&self.tera, "tags.html", &ctx, &p.output)?
+            }
+            Job::Archive => {
+                let mut ctx = self.base_context("archive", "/archive/", self.site_feeds.clone());
+                ctx.insert("years", &self.archive_years());
+                render(&self.tera, "archive.html", &ctx, &p.output)?
+            }
+            Job::NotFound => {
+                let ctx = self.base_context("404", "/404.html", self.site_feeds.clone());
+                render(&self.tera, "404.html", &ctx, &p.output)?
+            }
+            Job::Redirect { to } => feeds::redirect_page(to).into_bytes(),
+            Job::Rss(li) => feeds::rss(self, &self.lists[*li]).into_bytes(),
+            Job::Atom(li) => feeds::atom(self, &self.lists[*li]).into_bytes(),
+            Job::Sitemap(part) => feeds::sitemap(&self.sitemap_urls, *part).into_bytes(),
+            Job::SitemapIndex => feeds::sitemap_index(self.sitemap_urls.len(), config).into_bytes(),
+            Job::Robots => feeds::robots(config).into_bytes(),
+            Job::Redirects => feeds::netlify_redirects(index, config).into_bytes(),
+        })
+    }
+
+    fn render_article(&self, i: usize, output: &str) -> Result<Vec<u8>, TemplateError> {
+        let index = self.index;
+        let a = &index.articles[i];
+        let html = match &a.body {
+            Body::Markdown(md) => markdown::render(md, self.config.base_path()),
+            Body::Html(h) => h.clone(),
+        };
+        let mut page = self.views[i].as_map().cloned().unwrap_or_default();
+        page.insert("content".into(), Value::safe_string(&html));
+        let (prev, next) = match index.section_of[i] {
+            Some(s) => {
+                let members = &index.sections[s].members;
+                let pos = index.section_pos[i];
+                (
+                    members.get(pos + 1).copied(),
+                    pos.checked_sub(1).map(|p| members[p]),
+                )
+            }
+            None => (index.articles.get(i + 1).map(|_| i + 1), i.checked_sub(1)),
+        };
+        let mut feeds = self.site_feeds.clone();
+        if let Some(s) = index.section_of[i] {
+            let sec = &index.sections[s];
+            feeds.extend(views::feed_links(
+                &sec.path,
+                &format!("{} - {}", self.config.title, sec.title),
+                self.config,
+            ));
+        }
+        let mut ctx = self.base_context("article", &index.paths[i], feeds);
+        ctx.insert_value("page", Value::from(page));
+        ctx.insert_value(
+            "prev",
+            prev.map_or_else(Value::none, |j| self.views[j].clone()),
+        );
+        ctx.insert_value(
+            "next",
+            next.map_or_else(Value::none, |j| self.views[j].clone()),
+        );
+        render(&self.tera, "article.html", &ctx, output)
+    }
+
+    fn render_list(
+        &self,
+        list: &List,
+        page: usize,
+        output: &str,
+    ) -> Result<Vec<u8>, TemplateError> {
+        let config = self.config;
+        let index = self.index;
+        let per = config.paginate_by;
+        let start = (page - 1) * per;
+        let members =
+            &list.members[start.min(list.members.len())..(start + per).min(list.members.len())];
+        let path = page_path(&list.base, page);
+        let (template, kind) = match list.kind {
+            ListKind::Home => ("index.html", "index"),
+            ListKind::Section(_) => ("section.html", "section"),
+            ListKind::Tag(_) => ("tag.html", "tag"),
+            ListKind::Year(_) => ("year.html", "year"),
+            ListKind::Month(..) => ("month.html", "month"),
+            ListKind::Day(..) => ("day.html", "day"),
+        };
+        let mut feeds = self.site_feeds.clone();
+        match list.kind {
+            ListKind::Section(s) => feeds.extend(views::feed_links(
+                &list.base,
+                &format!("{} - {}", config.title, index.sections[s].title),
+                config,
+            )),
+            ListKind::Tag(t) => feeds.extend(views::feed_links(
+                &list.base,
+                &format!("{} - {}", config.title, index.tags[t].name),
+                config,
+            )),
+            _ => {}
+        }
+        let mut ctx = self.base_context(kind, &path, feeds);
+        ctx.insert_value("articles", self.list_values(members));
+        ctx.insert(
+            "paginator",
+            &paginator(&list.base, page, list.members.len(), config),
+        );
+        match list.kind {
+            ListKind::Home => {
+                let latest: Vec<Value> = if page == 1 {
+                    index
+                        .sections
+                        .iter()
+                        .enumerate()
+                        .map(|(si, s)| {
+                            let mut m = tera::Map::new();
+                            m.insert("section".into(), self.section_values[si].clone());
+                            m.insert(
+                                "articles".into(),
+                                self.list_values(&s.members[..s.members.len().min(4)]),
+                            );
+                            Value::from(m)
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                };
+                ctx.insert_value("sections_latest", Value::from(latest));
+            }
+            ListKind::Section(s) => ctx.insert_value("section", self.section_values[s].clone()),
+            ListKind::Tag(t) => ctx.insert("tag", &views::tag_view(&index.tags[t], config, true)),
+            ListKind::Year(y) => {
+                ctx.insert("archive", &self.period(y, None, None, list.members.len()));
+                let months: Vec<Period> = index.years[&y]
+                    .iter()
+                    .map(|(&m, days)| self.period(y, Some(m), None, Index::month_count(days)))
+                    .collect();
+                ctx.insert("months", &months);
+            }
+            ListKind::Month(y, m) => {
+                ctx.insert(
+                    "archive",
+                    &self.period(y, Some(m), None, list.members.len()),
+                );
+                let days: Vec<Period> = index.years[&y][&m]
+                    .iter()
+                    .map(|(&d, v)| self.period(y, Some(m), Some(d), v.len()))
+                    .collect();
+                ctx.insert("days", &days);
+            }
+            ListKind::Day(y, m, d) => ctx.insert(
+                "archive",
+                &self.period(y, Some(m), Some(d), list.members.len()),
+            ),
+        }
+        render(&self.tera, template, &ctx, output)
+    }
+
+    fn period(&self, year: i16, month: Option<i8>, day: Option<i8>, count: usize) -> Period {
+        Period {
+            year,
+            month,
+            day,
+            url: self.config.url(&date_path(year, month, day)),
+            count,
+        }
+    }
+
+    fn archive_years(&self) -> Vec<ArchiveYear> {
+        self.index
+            .years
+            .iter()
+            .rev()
+            .map(|(&y, months)| ArchiveYear {
+                year: y,
+                url: self.config.url(&date_path(y, None, None)),
+                count: Index::year_count(months),
+                months: months
+                    .iter()
+                    .rev()
+                    .map(|(&m, days)| self.period(y, Some(m), None, Index::month_count(days)))
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Renders every planned file and hands it to `sink`, in parallel.
+    pub fn render_all(
+        &self,
+        plan: &[Planned],
+        sink: &(dyn Fn(&str, &[u8]) -> anyhow::Result<()> + Sync),
+    ) -> anyhow::Result<()> {
+        plan.par_iter().try_for_each(|p| {
+            let bytes = self.render_job(p)?;
+            sink(&p.output, &bytes)
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Period {
+    year: i16,
+    month: Option<i8>,
+    day: Option<i8>,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ArchiveYear {
+    year: i16,
+    url: String,
+    count: usize,
+    months: Vec<Period>,
+}
+
+pub fn date_path(year: i16, month: Option<i8>, day: Option<i8>) -> String {
+    match (month, day) {
+        (Some(m), Some(d)) => format!("/{year:04}/{m:02}/{d:02}/"),
+        (Some(m), None) => format!("/{year:04}/{m:02}/"),
+        _ => format!("/{year:04}/"),
+    }
+}
+
+/// `tin-cu/x` -> `/tin-cu/x/`; a full URL keeps only its path.
+pub fn normalize_alias(alias: &str) -> String {
+    let path = match alias.find("://") {
+        Some(i) => alias[i + 3..]
+            .find('/')
+            .map_or("/", |j| &alias[i + 3 + j..]),
+        None => alias,
+    };
+    let segs: Vec<&str> = path
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+        .collect();
+    if segs.is_empty() {
+        return "/".into();
+    }
+    let last = segs[segs.len() - 1];
+    if last.contains('.') {
+        format!("/{}", segs.join("/"))
+    } else {
+        format!("/{}/", segs.join("/"))
+    }
+}
+
+fn build_lists(index: &Index) -> Vec<List> {
+    let mut lists = vec![List {
+        kind: ListKind::Home,
+        base: "/".into(),
+        members: (0..index.articles.len()).collect(),
+    }];
+    for (si, s) in index.sections.iter().enumerate() {
+        lists.push(List {
+            kind: ListKind::Section(si),
+            base: s.path.clone(),
+            members: s.members.clone(),
+        });
+    }
+    for (ti, t) in index.tags.iter().enumerate() {
+        lists.push(List {
+            kind: ListKind::Tag(ti),
+            base: t.path.clone(),
+            members: t.members.clone(),
+        });
+    }
+    for (&y, months) in &index.years {
+        let mut year_members = Vec::with_capacity(Index::year_count(months));
+        for (&m, days) in months.iter().rev() {
+            let mut month_members = Vec::with_capacity(Index::month_count(days));
+            for (&d, members) in days.iter().rev() {
+                month_members.extend_from_slice(members);
+                lists.push(List {
+                    kind: ListKind::Day(y, m, d),
+                    base: date_path(y, Some(m), Some(d)),
+                    members: members.clone(),
+                });
+            }
+            year_members.extend_from_slice(&month_members);
+            lists.push(List {
+                kind: ListKind::Month(y, m),
+                base: date_path(y, Some(m), None),
+                members: month_members,
+            });
+        }
+        lists.push(List {
+            kind: ListKind::Year(y),
+            base: date_path(y, None, None),
+            members: year_members,
+        });
+    }
+    lists
+}

@@ -1,0 +1,245 @@
+//! The values templates see (documented in docs/templates.md). Each article's
+//! list view is built once and shared, by reference count, across every list
+//! page that shows it.
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::Value;
+
+use crate::article::Article;
+use crate::config::Config;
+use crate::dates::rfc3339;
+use crate::index::{Index, Section, Tag};
+
+use super::value;
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub name: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub path: &'a str,
+    pub count: usize,
+}
+
+pub fn section_view<'a>(s: &'a Section, config: &Config) -> SectionView<'a> {
+    SectionView {
+        name: &s.name,
+        title: &s.title,
+        description: &s.description,
+        url: config.url(&s.path),
+        path: &s.path,
+        count: s.members.len(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub url: String,
+    pub count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feed_url: Option<String>,
+}
+
+pub fn tag_view<'a>(t: &'a Tag, config: &Config, with_feed: bool) -> TagView<'a> {
+    TagView {
+        name: &t.name,
+        slug: &t.slug,
+        url: config.url(&t.path),
+        count: t.members.len(),
+        feed_url: (with_feed && config.feeds.rss)
+            .then(|| config.url(&format!("{}rss.xml", t.path))),
+    }
+}
+
+#[derive(Serialize)]
+struct TagRef<'a> {
+    name: &'a str,
+    slug: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct ArticleView<'a> {
+    title: &'a str,
+    url: String,
+    path: &'a str,
+    slug: &'a str,
+    date: String,
+    updated: Option<String>,
+    year: i16,
+    month: i8,
+    day: i8,
+    summary: &'a str,
+    section: Option<&'a Value>,
+    tags: Vec<TagRef<'a>>,
+    authors: &'a [String],
+    image: Option<String>,
+    draft: bool,
+    word_count: usize,
+    reading_minutes: usize,
+    dateline: Option<&'a str>,
+    source: Option<&'a str>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// Every article's view, in index order, built in parallel.
+pub fn article_views(index: &Index, section_values: &[Value], config: &Config) -> Vec<Value> {
+    (0..index.articles.len())
+        .into_par_iter()
+        .map(|i| {
+            let a: &Article = &index.articles[i];
+            value(&ArticleView {
+                title: &a.title,
+                url: config.url(&index.paths[i]),
+                path: &index.paths[i],
+                slug: &index.slugs[i],
+                date: rfc3339(&a.date),
+                updated: a.updated.as_ref().map(rfc3339),
+                year: a.date.year(),
+                month: a.date.month(),
+                day: a.date.day(),
+                summary: &a.summary,
+                section: index.section_of[i].map(|s| &section_values[s]),
+                tags: index.article_tags[i]
+                    .iter()
+                    .map(|&t| {
+                        let tag = &index.tags[t];
+                        TagRef {
+                            name: &tag.name,
+                            slug: &tag.slug,
+                            url: config.url(&tag.path),
+                        }
+                    })
+                    .collect(),
+                authors: &a.authors,
+                image: a.image.as_deref().map(|img| asset_url(img, config)),
+                draft: a.draft,
+                word_count: a.word_count,
+                reading_minutes: a.word_count.div_ceil(200).max(1),
+                dateline: a.dateline.as_deref(),
+                source: a.source_credit.as_deref(),
+                extra: &a.extra,
+            })
+        })
+        .collect()
+}
+
+/// A front-matter image: absolute URLs as is, site paths under the base URL.
+pub fn asset_url(src: &str, config: &Config) -> String {
+    if src.contains("://") || src.starts_with("//") || src.starts_with("data:") {
+        src.to_string()
+    } else {
+        config.url(src)
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct Paginator {
+    pub number: usize,
+    pub total_pages: usize,
+    pub total_items: usize,
+    pub per_page: usize,
+    pub first_url: String,
+    pub last_url: String,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageLink>,
+}
+
+/// Path of page `n` of a list whose first page is at `base` (`/tags/x/`).
+pub fn page_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+pub fn paginator(base: &str, number: usize, total_items: usize, config: &Config) -> Paginator {
+    let per_page = config.paginate_by;
+    let total_pages = total_items.div_ceil(per_page).max(1);
+    let url = |n: usize| config.url(&page_path(base, n));
+    Paginator {
+        number,
+        total_pages,
+        total_items,
+        per_page,
+        first_url: url(1),
+        last_url: url(total_pages),
+        prev_url: (number > 1).then(|| url(number - 1)),
+        next_url: (number < total_pages).then(|| url(number + 1)),
+        pages: page_window(number, total_pages)
+            .into_iter()
+            .map(|n| PageLink {
+                number: n,
+                url: url(n),
+                current: n == number,
+            })
+            .collect(),
+    }
+}
+
+/// The page numbers a pager shows: the first, the last and three either side
+/// of the current one. Listing all of them would make a 5,000-page archive
+/// quadratic to render.
+pub fn page_window(number: usize, total_pages: usize) -> Vec<usize> {
+    let lo = number.saturating_sub(3).max(1);
+    let hi = (number + 3).min(total_pages);
+    let mut v = Vec::with_capacity(9);
+    if lo > 1 {
+        v.push(1);
+    }
+    v.extend(lo..=hi);
+    if hi < total_pages {
+        v.push(total_pages);
+    }
+    v
+}
+
+#[derive(Serialize)]
+pub struct SiteView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub base_url: &'a str,
+    pub language: &'a str,
+    pub sections: &'a [Value],
+    pub extra: &'a serde_json::Value,
+}
+
+#[derive(Serialize, Clone)]
+pub struct FeedLink {
+    pub kind: &'static str,
+    pub title: String,
+    pub url: String,
+}
+
+/// The RSS/Atom links of a list at `base` (`/`, `/thoi-su/`, `/tags/x/`).
+pub fn feed_links(base: &str, title: &str, config: &Config) -> Vec<FeedLink> {
+    let mut v = Vec::new();
+    if config.feeds.rss {
+        v.push(FeedLink {
+            kind: "rss",
+            title: title.to_string(),
+            url: config.url(&format!("{base}rss.xml")),
+        });
+    }
+    if config.feeds.atom {
+        v.push(FeedLink {
+            kind: "atom",
+            title: title.to_string(),
+            url: config.url(&format!("{base}atom.xml")),
+        });
+    }
+    v
+}

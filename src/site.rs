@@ -1,0 +1,200 @@
+//! Runs the stages in order and times them: load -> parse -> index -> render
+//! -> write. The only module that knows the whole pipeline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use rayon::prelude::*;
+
+use crate::article::{Article, SectionMeta, SourceKind};
+use crate::config::Config;
+use crate::error::{ContentError, ContentErrors, Location, Warning};
+use crate::index::{Index, build_index};
+use crate::load::{SourceFile, SourceRole, load_sources};
+use crate::parse::{decode_source, parse_article, parse_section_index};
+use crate::render::pages::Renderer;
+use crate::theme::{Asset, load_theme};
+use crate::write::{StagedOutput, WriteStats};
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub drafts: bool,
+    pub output: PathBuf,
+}
+
+/// Wall time of each stage, for `--timings` and the benchmark.
+#[derive(Debug, Default, Clone)]
+pub struct Timings {
+    pub load: Duration,
+    pub parse: Duration,
+    pub index: Duration,
+    pub render_write: Duration,
+    pub commit: Duration,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub articles: usize,
+    pub files: usize,
+    pub stats: WriteStats,
+    pub warnings: Vec<Warning>,
+    pub timings: Timings,
+}
+
+/// Content after the parse stage: articles, section metadata, extra assets.
+pub struct Parsed {
+    pub articles: Vec<Article>,
+    pub sections: BTreeMap<String, SectionMeta>,
+    pub assets: Vec<SourceFile>,
+}
+
+/// Reads and parses every content file in parallel, collecting all errors.
+pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration, Duration)> {
+    let t = Instant::now();
+    let sources = load_sources(&config.root)?;
+    let load = t.elapsed();
+    let t = Instant::now();
+    enum Item {
+        Article(Box<Article>),
+        Section(String, SectionMeta),
+        Asset(SourceFile),
+    }
+    let results: Vec<Result<Option<Item>, Vec<ContentError>>> = sources
+        .into_par_iter()
+        .map(|src| {
+            if src.role == SourceRole::Asset {
+                return Ok(Some(Item::Asset(src)));
+            }
+            let bytes = std::fs::read(&src.abs).map_err(|e| {
+                vec![ContentError::new(
+                    Location::file(&src.rel),
+                    format!("cannot read: {e}"),
+                )]
+            })?;
+            let text = decode_source(&src.rel, &bytes).map_err(|e| vec![e])?;
+            match &src.role {
+                SourceRole::SectionIndex => {
+                    let meta = parse_section_index(&src.rel, &text).map_err(|e| vec![e])?;
+                    Ok(Some(Item::Section(src.section().unwrap_or_default(), meta)))
+                }
+                SourceRole::Article(kind) => {
+                    let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)?;
+                    if a.draft && !drafts {
+                        return Ok(None);
+                    }
+                    crate::tag_rules::apply(&mut a, &text, &config.tag_rules);
+                    Ok(Some(Item::Article(Box::new(a))))
+                }
+                SourceRole::Asset => unreachable!("handled above"),
+            }
+        })
+        .collect();
+    let mut parsed = Parsed {
+        articles: Vec::new(),
+        sections: BTreeMap::new(),
+        assets: Vec::new(),
+    };
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(Some(Item::Article(a))) => parsed.articles.push(*a),
+            Ok(Some(Item::Section(k, m))) => {
+                parsed.sections.insert(k, m);
+            }
+            Ok(Some(Item::Asset(s))) => parsed.assets.push(s),
+            Ok(None) => {}
+            Err(e) => errors.extend(e),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        return Err(ContentErrors(errors).into());
+    }
+    Ok((parsed, load, t.elapsed()))
+}
+
+/// Parses and indexes the site: everything up to rendering.
+pub fn index_site(config: &Config, drafts: bool) -> Result<(Index, Vec<SourceFile>, Timings)> {
+    let (parsed, load, parse) = parse_content(config, drafts)?;
+    let t = Instant::now();
+    let index = build_index(parsed.articles, &parsed.sections, config).map_err(ContentErrors)?;
+    let timings = Timings {
+        load,
+        parse,
+        index: t.elapsed(),
+        ..Default::default()
+    };
+    Ok((index, parsed.assets, timings))
+}
+
+/// The whole build, into `options.output`.
+pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    let (index, assets, mut timings) = index_site(config, options.drafts)?;
+    let t = Instant::now();
+    let mut theme = load_theme(config)?;
+    for a in &assets {
+        // Files beside articles keep their place under content/.
+        theme
+            .static_files
+            .insert(a.content_rel.clone(), Asset::Disk(a.abs.clone()));
+    }
+    let renderer = Renderer::new(config, &index, &theme)?;
+    let plan = renderer.plan(&theme)?;
+    check_output_location(config, &options.output)?;
+    let out = StagedOutput::begin(&options.output)?;
+    match renderer.render_all(&plan, &|rel, bytes| out.write(rel, bytes)) {
+        Ok(()) => {}
+        Err(e) => {
+            out.abort();
+            return Err(e);
+        }
+    }
+    timings.render_write = t.elapsed();
+    let t = Instant::now();
+    let stats = out.commit()?;
+    timings.commit = t.elapsed();
+    Ok(BuildReport {
+        articles: index.articles.len(),
+        files: plan.len(),
+        stats,
+        warnings: index.warnings.clone(),
+        timings,
+    })
+}
+
+fn check_output_location(config: &Config, output: &Path) -> Result<()> {
+    let root = config
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| config.root.clone());
+    let out = output
+        .parent()
+        .and_then(|p| p.canonicalize().ok())
+        .map(|p| p.join(output.file_name().unwrap_or_default()))
+        .unwrap_or_else(|| output.to_path_buf());
+    if root == out || root.starts_with(&out) {
+        anyhow::bail!(
+            "the output folder {} would contain the site itself; choose another --output",
+            output.display()
+        );
+    }
+    for protected in ["content", "themes", "static", "templates"] {
+        if out.starts_with(root.join(protected)) {
+            anyhow::bail!(
+                "the output folder {} is inside the site's {protected}/; choose another --output",
+                output.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Whether a parsed article came from raw text (for `list`).
+pub fn kind_name(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Markdown => "markdown",
+        SourceKind::Raw => "raw",
+    }
+}
