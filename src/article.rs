@@ -36,6 +36,9 @@ pub struct Article {
     pub authors: Vec<String>,
     /// Plain text.
     pub summary: String,
+    /// The summary is the body's first paragraph (a raw article's lead, or a
+    /// summary derived from the body), so themes should not print it twice.
+    pub lead_in_body: bool,
     /// `slug:` from front matter, already slugified.
     pub explicit_slug: Option<String>,
     /// Slug derived from the title (before collision suffixes).

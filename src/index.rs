@@ -268,21 +268,21 @@ fn assign_urls(
         let base = &a.title_slug;
         let mut slug = base.clone();
         let mut path = path_for(i, &slug);
-        let mut k = 1;
-        while let Some(&other) = taken.get(&path) {
-            k += 1;
-            slug = format!("{base}-{k}");
-            path = path_for(i, &slug);
-            if !taken.contains_key(&path) {
-                warnings.push(Warning {
-                    location: Location::new(&a.source, a.slug_line, 1),
-                    message: format!(
-                        "URL {} is taken by {}; this article gets {path} (set `slug:` to choose)",
-                        path_for(i, base),
-                        articles[other].source.display()
-                    ),
-                });
+        if let Some(&holder) = taken.get(&path) {
+            let plain = path.clone();
+            let mut k = 1;
+            while taken.contains_key(&path) {
+                k += 1;
+                slug = format!("{base}-{k}");
+                path = path_for(i, &slug);
             }
+            warnings.push(Warning {
+                location: Location::new(&a.source, a.slug_line, 1),
+                message: format!(
+                    "URL {plain} is taken by {}; this article gets {path} (set `slug:` to choose)",
+                    articles[holder].source.display()
+                ),
+            });
         }
         taken.insert(path.clone(), i);
         slugs[i] = slug;

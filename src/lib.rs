@@ -12,6 +12,7 @@ pub mod config;
 pub mod dates;
 pub mod error;
 pub mod fsx;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod parse;

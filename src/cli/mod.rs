@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand.
 
 mod build;
+mod import;
 mod init;
 mod list;
 
@@ -30,6 +31,8 @@ pub(crate) enum Command {
     Build(build::BuildArgs),
     /// Create a new site that builds as is.
     Init(init::InitArgs),
+    /// Convert raw newsroom text files into Markdown articles.
+    Import(import::ImportArgs),
     /// Print every article (JSON or CSV).
     List(list::ListArgs),
 }
@@ -39,6 +42,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
         Command::List(a) => list::run(a),
+        Command::Import(a) => import::run(a),
     }
 }
 

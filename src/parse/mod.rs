@@ -197,9 +197,16 @@ fn parse_markdown(
         return Err(errors);
     }
     let body = split.body;
-    let summary = match summary {
-        Some(s) => nfc(s.trim()),
-        None => teaser(&markdown::first_paragraph_text(body), SUMMARY_CHARS),
+    let first_paragraph = markdown::first_paragraph_text(body);
+    // A summary that is (part of) the first paragraph, like an imported lead,
+    // must not be printed twice by themes.
+    let (summary, lead_in_body) = match summary {
+        Some(s) => {
+            let s = nfc(s.trim());
+            let inside = !s.is_empty() && first_paragraph.contains(&s);
+            (s, inside)
+        }
+        None => (teaser(&first_paragraph, SUMMARY_CHARS), true),
     };
     Ok(Article {
         source: path.to_path_buf(),
@@ -215,18 +222,43 @@ fn parse_markdown(
             .filter(|a| !a.is_empty())
             .collect(),
         summary,
+        lead_in_body,
         explicit_slug,
         title_slug,
         draft: draft.unwrap_or(false),
         image,
         aliases,
-        word_count: word_count(body),
+        word_count: markdown_word_count(body),
         body: Body::Markdown(body.to_string()),
         dateline,
         source_credit,
         extra: fm.into_extra(),
         slug_line: slug_loc.line,
     })
+}
+
+/// Words of a Markdown body, not counting HTML tags or backslash escapes, so
+/// an imported article reads as long as the raw file it came from.
+fn markdown_word_count(body: &str) -> usize {
+    let mut words = 0;
+    let mut in_tag = false;
+    let mut in_word = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            '\\' => {}
+            _ if in_tag => {}
+            c if c.is_whitespace() => in_word = false,
+            _ => {
+                if !in_word {
+                    words += 1;
+                }
+                in_word = true;
+            }
+        }
+    }
+    words
 }
 
 fn truncate(slug: &str) -> String {
@@ -276,6 +308,7 @@ fn parse_raw_file(
         tags: Vec::new(),
         authors: raw.authors.iter().map(|a| a.name.clone()).collect(),
         summary: raw.lead.clone(),
+        lead_in_body: true,
         explicit_slug: None,
         title_slug,
         draft: false,

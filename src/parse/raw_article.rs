@@ -345,7 +345,8 @@ pub fn body_html(blocks: &[Block]) -> String {
 pub const CAPTION_OPEN: &str = "<p class=\"photo-caption\">";
 
 pub fn escape_into(out: &mut String, text: &str) {
-    pulldown_cmark_escape::escape_html(&mut *out, text).expect("writing to a String cannot fail");
+    pulldown_cmark_escape::escape_html_body_text(&mut *out, text)
+        .expect("writing to a String cannot fail");
 }
 
 #[cfg(test)]
@@ -552,7 +553,7 @@ mod tests {
         let html = body_html(&a.blocks);
         assert_eq!(
             html,
-            "<p>*đậm* _nghiêng_ # 1. &gt; [x](y) &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;q&quot;</p>\n"
+            "<p>*đậm* _nghiêng_ # 1. &gt; [x](y) &lt;script&gt;alert(1)&lt;/script&gt; &amp; \"q\"</p>\n"
         );
     }
 }

@@ -74,6 +74,7 @@ struct ArticleView<'a> {
     month: i8,
     day: i8,
     summary: &'a str,
+    lead_in_body: bool,
     section: Option<&'a Value>,
     tags: Vec<TagRef<'a>>,
     authors: &'a [String],
@@ -103,6 +104,7 @@ pub fn article_views(index: &Index, section_values: &[Value], config: &Config) -
                 month: a.date.month(),
                 day: a.date.day(),
                 summary: &a.summary,
+                lead_in_body: a.lead_in_body,
                 section: index.section_of[i].map(|s| &section_values[s]),
                 tags: index.article_tags[i]
                     .iter()
