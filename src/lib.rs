@@ -8,6 +8,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod article;
+pub mod check;
 pub mod config;
 pub mod dates;
 pub mod error;

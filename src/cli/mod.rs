@@ -1,6 +1,7 @@
 //! Command-line interface: one file per subcommand.
 
 mod build;
+mod check;
 mod import;
 mod init;
 mod list;
@@ -29,6 +30,8 @@ pub(crate) struct RootArg {
 pub(crate) enum Command {
     /// Build the site into public/.
     Build(build::BuildArgs),
+    /// Build, then verify that every internal link and asset resolves.
+    Check(check::CheckArgs),
     /// Create a new site that builds as is.
     Init(init::InitArgs),
     /// Convert raw newsroom text files into Markdown articles.
@@ -41,6 +44,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
+        Command::Check(a) => check::run(a),
         Command::List(a) => list::run(a),
         Command::Import(a) => import::run(a),
     }

@@ -1,0 +1,239 @@
+//! `bantin check`: every internal link and asset reference in a built site
+//! must resolve to a file of the output. External links are collected, never
+//! fetched (a build must not depend on the network).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::load::slash_path;
+
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub pages: usize,
+    pub links: usize,
+    /// (page, target) pairs that resolve to nothing.
+    pub broken: Vec<(String, String)>,
+    /// External URL -> first page that links to it.
+    pub external: BTreeMap<String, String>,
+}
+
+/// Attribute values and XML elements that hold URLs.
+pub fn extract_urls(text: &str, xml: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=", "src=", "srcset="] {
+        let mut rest = text;
+        while let Some(i) = rest.find(attr) {
+            let before = rest[..i].chars().last();
+            rest = &rest[i + attr.len()..];
+            if !before.is_some_and(char::is_whitespace) {
+                continue;
+            }
+            let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+                continue;
+            };
+            let Some(end) = rest[1..].find(q) else { break };
+            let value = unescape(&rest[1..1 + end]);
+            if attr == "srcset=" {
+                out.extend(
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_string),
+                );
+            } else {
+                out.push(value);
+            }
+            rest = &rest[1 + end..];
+        }
+    }
+    if xml {
+        for tag in ["loc", "link"] {
+            let open = format!("<{tag}>");
+            let close = format!("</{tag}>");
+            let mut rest = text;
+            while let Some(i) = rest.find(&open) {
+                rest = &rest[i + open.len()..];
+                let Some(end) = rest.find(&close) else { break };
+                out.push(unescape(rest[..end].trim()));
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+enum Target {
+    Internal(String),
+    External,
+    Ignore,
+}
+
+/// Classifies `url` found on the page at `page_path` (`/thoi-su/x/`).
+fn classify(url: &str, page_dir: &str, config: &Config) -> Target {
+    let url = url.trim();
+    if url.is_empty() || url.starts_with('#') {
+        return Target::Ignore;
+    }
+    let lower = url.to_ascii_lowercase();
+    if ["mailto:", "tel:", "data:", "javascript:"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+    {
+        return Target::Ignore;
+    }
+    let url = url.split(['#', '?']).next().unwrap_or("");
+    let base_path = config.base_path();
+    if let Some(rest) = url.strip_prefix(config.base_url.as_str()) {
+        return Target::Internal(format!("/{rest}"));
+    }
+    if url.starts_with("//") || url.contains("://") {
+        return Target::External;
+    }
+    if url.starts_with('/') {
+        // A root-relative link outside the base path cannot work on the host.
+        return match url.strip_prefix(base_path) {
+            Some(rest) => Target::Internal(format!("/{rest}")),
+            None if format!("{url}/") == base_path => Target::Internal("/".into()),
+            None => Target::Internal(format!("/../{}", url.trim_start_matches('/'))),
+        };
+    }
+    Target::Internal(format!("{page_dir}{url}"))
+}
+
+/// Collapses `.` and `..`; None when the path climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut segs: Vec<&str> = Vec::new();
+    for s in path.split('/') {
+        match s {
+            "" | "." => {}
+            ".." => {
+                segs.pop()?;
+            }
+            s => segs.push(s),
+        }
+    }
+    let mut out = format!("/{}", segs.join("/"));
+    if path.ends_with('/') && out != "/" {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn resolves(output: &Path, path: &str) -> bool {
+    let decoded = percent_decode(path);
+    let rel = decoded.trim_start_matches('/');
+    let p = output.join(rel);
+    if decoded.ends_with('/') || rel.is_empty() {
+        return p.join("index.html").is_file();
+    }
+    p.is_file() || p.join("index.html").is_file()
+}
+
+pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
+    let files: Vec<PathBuf> = WalkDir::new(output)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "xml"))
+        .collect();
+    let per_page: Vec<(String, usize, Vec<(String, String)>, BTreeSet<String>)> = files
+        .par_iter()
+        .map(|f| {
+            let rel = slash_path(f.strip_prefix(output).expect("under output"));
+            let page_dir = match rel.rfind('/') {
+                Some(i) => format!("/{}/", &rel[..i]),
+                None => "/".to_string(),
+            };
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            let xml = rel.ends_with(".xml");
+            let urls = extract_urls(&text, xml);
+            let mut broken = Vec::new();
+            let mut external = BTreeSet::new();
+            for u in &urls {
+                match classify(u, &page_dir, config) {
+                    Target::Ignore => {}
+                    Target::External => {
+                        external.insert(u.clone());
+                    }
+                    Target::Internal(p) => {
+                        if !normalize(&p).is_some_and(|n| resolves(output, &n)) {
+                            broken.push((rel.clone(), u.clone()));
+                        }
+                    }
+                }
+            }
+            (rel, urls.len(), broken, external)
+        })
+        .collect();
+    let mut report = CheckReport::default();
+    for (rel, n, broken, external) in per_page {
+        report.pages += 1;
+        report.links += n;
+        report.broken.extend(broken);
+        for e in external {
+            report.external.entry(e).or_insert_with(|| rel.clone());
+        }
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn extracts_urls_from_html_and_xml() {
+        let html =
+            r#"<a href="/a/">x</a><img src='b.png' srcset="c.png 1x, d.png 2x"><a data-href="no">"#;
+        assert_eq!(
+            extract_urls(html, false),
+            ["/a/", "b.png", "c.png", "d.png"]
+        );
+        let xml = "<url><loc>https://e.org/a/</loc></url><link>https://e.org/</link>";
+        assert_eq!(
+            extract_urls(xml, true),
+            ["https://e.org/a/", "https://e.org/"]
+        );
+    }
+
+    #[test]
+    fn normalizes_paths() {
+        assert_eq!(normalize("/a/./b/../c/").as_deref(), Some("/a/c/"));
+        assert_eq!(normalize("/../x"), None);
+    }
+}

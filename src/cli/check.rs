@@ -1,0 +1,70 @@
+//! `bantin check`: build (or read a built site) and verify every internal link.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bantin::check::check_output;
+use bantin::site::{BuildOptions, build};
+
+use super::RootArg;
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// The built site to check [default: ROOT/public].
+    #[arg(long, short)]
+    pub(crate) output: Option<PathBuf>,
+    /// Check the existing output as is instead of building first.
+    #[arg(long)]
+    pub(crate) no_build: bool,
+    /// Also print every external link (they are never fetched).
+    #[arg(long)]
+    pub(crate) external: bool,
+}
+
+pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
+    let config = super::load_config(&args.root.root)?;
+    let output = match args.output {
+        Some(o) => std::path::absolute(o)?,
+        None => config.root.join("public"),
+    };
+    if !args.no_build {
+        build(
+            &config,
+            &BuildOptions {
+                drafts: false,
+                output: output.clone(),
+            },
+        )?;
+    } else if !output.is_dir() {
+        anyhow::bail!(
+            "{} does not exist: build the site first or drop --no-build",
+            output.display()
+        );
+    }
+    let report = check_output(&output, &config)?;
+    let mut out = std::io::stdout().lock();
+    for (page, target) in &report.broken {
+        writeln!(out, "broken: {page} -> {target}")?;
+    }
+    if args.external {
+        for (url, page) in &report.external {
+            writeln!(out, "external: {url} (first on {page})")?;
+        }
+    }
+    writeln!(
+        std::io::stderr(),
+        "Checked {} links on {} pages: {} broken, {} external (not fetched)",
+        report.links,
+        report.pages,
+        report.broken.len(),
+        report.external.len()
+    )?;
+    Ok(if report.broken.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}

@@ -1,0 +1,243 @@
+//! Deployability: the example site served by a real static server under a
+//! sub-path and at the root, crawled over HTTP from its home page; and
+//! `bantin check` catching a planted broken link.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn bantin() -> Command {
+    Command::cargo_bin("bantin").expect("binary built")
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `python3 -m http.server`: a plain static server with no rewrites, like the
+/// hosts bantin's output must work on.
+fn serve(dir: &Path, port: u16) -> Server {
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "http.server",
+            &port.to_string(),
+            "--bind",
+            "127.0.0.1",
+            "--directory",
+        ])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 is available");
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "server did not start"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Server(child)
+}
+
+fn get(port: u16, path: &str) -> (u16, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n").unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = text
+        .split_once("\r\n\r\n")
+        .map_or(String::new(), |(_, b)| b.to_string());
+    (status, body)
+}
+
+/// Crawls from `prefix` and returns (pages fetched, broken links, links outside prefix).
+fn crawl(port: u16, prefix: &str) -> (usize, Vec<String>, Vec<String>) {
+    let origin = format!("http://127.0.0.1:{port}");
+    let mut queue = VecDeque::from([prefix.to_string()]);
+    let mut seen = BTreeSet::from([prefix.to_string()]);
+    let (mut fetched, mut broken, mut outside) = (0, Vec::new(), Vec::new());
+    while let Some(path) = queue.pop_front() {
+        let (status, body) = get(port, &path);
+        fetched += 1;
+        if status != 200 {
+            broken.push(format!("{path} -> {status}"));
+            continue;
+        }
+        if !(path.ends_with('/') || path.ends_with(".html") || path.ends_with(".xml")) {
+            continue;
+        }
+        for url in bantin::check::extract_urls(&body, path.ends_with(".xml")) {
+            let url = url.split('#').next().unwrap_or("").to_string();
+            let target = if let Some(rest) = url.strip_prefix(&origin) {
+                rest.to_string()
+            } else if url.contains("://")
+                || url.starts_with("//")
+                || url.is_empty()
+                || url.starts_with("mailto:")
+            {
+                continue;
+            } else if url.starts_with('/') {
+                url.clone()
+            } else {
+                let dir = &path[..path.rfind('/').unwrap() + 1];
+                format!("{dir}{url}")
+            };
+            if !target.starts_with(prefix) {
+                outside.push(format!("{path} links to {url}"));
+                continue;
+            }
+            if seen.insert(target.clone()) {
+                queue.push_back(target);
+            }
+        }
+    }
+    (fetched, broken, outside)
+}
+
+fn build_example(out: &Path, base_url: &str) {
+    let o = bantin()
+        .arg("build")
+        .arg("--root")
+        .arg(repo())
+        .arg("--output")
+        .arg(out)
+        .arg("--base-url")
+        .arg(base_url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn example_site_works_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    build_example(
+        &tmp.path().join("bao"),
+        &format!("http://127.0.0.1:{port}/bao/"),
+    );
+    let _server = serve(tmp.path(), port);
+    let (fetched, broken, outside) = crawl(port, "/bao/");
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    assert!(outside.is_empty(), "links outside /bao/: {outside:#?}");
+    assert!(fetched > 150, "crawled only {fetched} URLs");
+    // The 404 page and /page/1/ redirect exist for hosts to use.
+    let (status, body) = get(port, "/bao/page/1/");
+    assert_eq!(status, 200);
+    assert!(
+        body.contains(&format!("url=http://127.0.0.1:{port}/bao/\"")),
+        "{body}"
+    );
+    assert_eq!(get(port, "/bao/404.html").0, 200);
+}
+
+#[test]
+fn example_site_works_at_the_root() {
+    let tmp = tempfile::tempdir().unwrap();
+    let port = free_port();
+    build_example(
+        &tmp.path().join("site"),
+        &format!("http://127.0.0.1:{port}/"),
+    );
+    let _server = serve(&tmp.path().join("site"), port);
+    let (fetched, broken, outside) = crawl(port, "/");
+    assert!(broken.is_empty(), "broken links: {broken:#?}");
+    assert!(outside.is_empty());
+    assert!(fetched > 150);
+}
+
+#[test]
+fn check_reports_a_planted_broken_link() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path();
+    std::fs::create_dir_all(site.join("content/thoi-su")).unwrap();
+    std::fs::write(
+        site.join("config.yaml"),
+        "title: Báo\nbase_url: https://example.org/bao/\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/thoi-su/a.md"),
+        "---\ntitle: Bài có link hỏng\ndate: 2024-03-04 18:48\n---\n\nXem [trang cũ](/khong-co/) và [chủ đề](/tags/) và [ngoài](https://vnexpress.net/).\n",
+    )
+    .unwrap();
+    let o = bantin()
+        .arg("check")
+        .arg("--root")
+        .arg(site)
+        .arg("--external")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert_eq!(
+        stdout
+            .lines()
+            .filter(|l| l.starts_with("broken:"))
+            .collect::<Vec<_>>(),
+        ["broken: thoi-su/bai-co-link-hong/index.html -> /bao/khong-co/"]
+    );
+    assert!(
+        stdout.contains(
+            "external: https://vnexpress.net/ (first on thoi-su/bai-co-link-hong/index.html)"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains("1 broken, 1 external (not fetched)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn aliases_become_redirect_pages_and_redirects_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    build_example(&out, "https://example.org/bao/");
+    let page = std::fs::read_to_string(out.join("tin-cu/bo-ke-song-can-tho/index.html")).unwrap();
+    assert!(
+        page.contains(
+            "<meta http-equiv=\"refresh\" content=\"0; url=https://example.org/bao/thoi-su/"
+        ),
+        "{page}"
+    );
+    assert!(page.contains("<link rel=\"canonical\""));
+    let redirects = std::fs::read_to_string(out.join("_redirects")).unwrap();
+    assert!(
+        redirects.starts_with("/bao/tin-cu/bo-ke-song-can-tho/ /bao/thoi-su/"),
+        "{redirects}"
+    );
+    assert!(redirects.trim_end().ends_with(" 301"));
+}
