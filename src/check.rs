@@ -95,6 +95,9 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// One page's findings: (page, links seen, broken links, external URLs).
+type PageLinks = (String, usize, Vec<(String, String)>, BTreeSet<String>);
+
 enum Target {
     Internal(String),
     External,
@@ -171,7 +174,7 @@ pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
         .map(|e| e.into_path())
         .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "xml"))
         .collect();
-    let per_page: Vec<(String, usize, Vec<(String, String)>, BTreeSet<String>)> = files
+    let per_page: Vec<PageLinks> = files
         .par_iter()
         .map(|f| {
             let rel = slash_path(f.strip_prefix(output).expect("under output"));

@@ -473,7 +473,8 @@ mod tests {
 
     #[test]
     fn reads_credit_variants() {
-        let cases: &[(&str, &[(&str, &[Role])], Option<&str>)] = &[
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a [Role])], Option<&'a str>);
+        let cases: &[Case<'_>] = &[
             (
                 "Tin, ảnh: KIỀU CHINH",
                 &[("Kiều Chinh", &[Role::Text, Role::Photo])],
