@@ -26,7 +26,12 @@ fn write_site(dir: &Path) {
 
 fn run_ok(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    assert!(out.status.success(), "{:?} failed:\n{}", cmd, String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{:?} failed:\n{}",
+        cmd,
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -48,7 +53,15 @@ fn imported_markdown_builds_the_same_page_as_the_raw_file() {
     let tricky = "05/03/2024 - 07:00\n\nTít có *sao* và <b>thẻ</b>\n\n(CT) - Mở đầu có [liên kết](x) & 1. số.\n\n# không phải tít\n\n- không phải danh sách\n\nẢnh: HOÀNG NAM\n\nĐoạn cuối có hai câu. Câu thứ hai.\n\nBài: AN - BÌNH\n\nChia sẻ bài viết\n";
     std::fs::copy(&sample, raw_site.join("content/thoi-su/a.txt")).unwrap();
     std::fs::write(raw_site.join("content/thoi-su/b.txt"), tricky).unwrap();
-    run_ok(bantin().args(["import"]).arg(raw_site.join("content/thoi-su")).arg("--into").arg(md_site.join("content/thoi-su")).arg("--root").arg(&md_site));
+    run_ok(
+        bantin()
+            .args(["import"])
+            .arg(raw_site.join("content/thoi-su"))
+            .arg("--into")
+            .arg(md_site.join("content/thoi-su"))
+            .arg("--root")
+            .arg(&md_site),
+    );
     for site in [&raw_site, &md_site] {
         run_ok(bantin().arg("build").arg("--root").arg(site));
     }
@@ -60,8 +73,14 @@ fn imported_markdown_builds_the_same_page_as_the_raw_file() {
         let b = std::fs::read_to_string(md_site.join("public").join(page)).unwrap();
         assert_eq!(main_of(&a), main_of(&b), "{page} differs");
     }
-    let b = std::fs::read_to_string(md_site.join("public/thoi-su/tit-co-sao-va-b-the-b/index.html")).unwrap();
-    assert!(b.contains("<p>(CT) - Mở đầu có [liên kết](x) &amp; 1. số.</p>"), "{}", main_of(&b));
+    let b =
+        std::fs::read_to_string(md_site.join("public/thoi-su/tit-co-sao-va-b-the-b/index.html"))
+            .unwrap();
+    assert!(
+        b.contains("<p>(CT) - Mở đầu có [liên kết](x) &amp; 1. số.</p>"),
+        "{}",
+        main_of(&b)
+    );
     assert!(b.contains("<p class=\"photo-caption\">Ảnh: HOÀNG NAM</p>"));
     assert!(b.contains("An, Bình"), "byline lists both authors");
 }
@@ -71,28 +90,77 @@ fn import_never_overwrites_and_reports_bad_files() {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("raw");
     std::fs::create_dir_all(&src).unwrap();
-    std::fs::write(src.join("1.txt"), "04/03/2024 - 18:48\n\nCùng tít\n\nMột.\n").unwrap();
-    std::fs::write(src.join("2.txt"), "05/03/2024 - 18:48\n\nCùng tít\n\nHai.\n").unwrap();
+    std::fs::write(
+        src.join("1.txt"),
+        "04/03/2024 - 18:48\n\nCùng tít\n\nMột.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("2.txt"),
+        "05/03/2024 - 18:48\n\nCùng tít\n\nHai.\n",
+    )
+    .unwrap();
     std::fs::write(src.join("3.txt"), "30/02/2024 - 10:00\n\nTít\n").unwrap();
     std::fs::write(src.join("4.txt"), "").unwrap();
     let into = tmp.path().join("out");
-    let out = bantin().arg("import").arg(&src).arg("--into").arg(&into).output().unwrap();
+    let out = bantin()
+        .arg("import")
+        .arg(&src)
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     let s3 = src.join("3.txt");
     let s4 = src.join("4.txt");
-    assert!(stderr.contains(&format!("error: {}:1:1: invalid date 30/02/2024: month 2 of 2024 has 29 days", s3.display())), "{stderr}");
-    assert!(stderr.contains(&format!("error: {}:1:1: the file is empty", s4.display())), "{stderr}");
-    assert!(stderr.contains("Imported 2 articles, 0 already imported, 2 failed"), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: {}:1:1: invalid date 30/02/2024: month 2 of 2024 has 29 days",
+            s3.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("error: {}:1:1: the file is empty", s4.display())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Imported 2 articles, 0 already imported, 2 failed"),
+        "{stderr}"
+    );
     assert!(into.join("cung-tit.md").is_file() && into.join("cung-tit-2.md").is_file());
     // Importing again changes nothing; a different file at the same name is kept.
     std::fs::write(into.join("cung-tit.md"), "edited by hand").unwrap();
-    let out = bantin().arg("import").arg(src.join("1.txt")).arg("--into").arg(&into).output().unwrap();
+    let out = bantin()
+        .arg("import")
+        .arg(src.join("1.txt"))
+        .arg("--into")
+        .arg(&into)
+        .output()
+        .unwrap();
     assert!(out.status.success());
-    assert_eq!(std::fs::read_to_string(into.join("cung-tit.md")).unwrap(), "edited by hand");
-    assert!(into.join("cung-tit-3.md").is_file(), "a new name instead of overwriting");
-    run_ok(bantin().arg("import").arg(src.join("1.txt")).arg("--into").arg(&into).arg("--force"));
-    assert!(std::fs::read_to_string(into.join("cung-tit.md")).unwrap().starts_with("---\ntitle: Cùng tít\n"));
+    assert_eq!(
+        std::fs::read_to_string(into.join("cung-tit.md")).unwrap(),
+        "edited by hand"
+    );
+    assert!(
+        into.join("cung-tit-3.md").is_file(),
+        "a new name instead of overwriting"
+    );
+    run_ok(
+        bantin()
+            .arg("import")
+            .arg(src.join("1.txt"))
+            .arg("--into")
+            .arg(&into)
+            .arg("--force"),
+    );
+    assert!(
+        std::fs::read_to_string(into.join("cung-tit.md"))
+            .unwrap()
+            .starts_with("---\ntitle: Cùng tít\n")
+    );
 }
 
 fn words(s: &str) -> Vec<String> {
@@ -114,7 +182,11 @@ fn html_text(html: &str) -> String {
             c => out.push(c),
         }
     }
-    out.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Every word of every story body (title to credit) appears in the built
@@ -133,7 +205,15 @@ fn assert_no_word_lost(raw_dir: &Path, limit: usize) -> usize {
     for f in &files {
         std::fs::copy(f, site.join("content/thoi-su").join(f.file_name().unwrap())).unwrap();
     }
-    run_ok(bantin().arg("import").arg(site.join("content/thoi-su")).arg("--into").arg(site.join("md")).arg("--root").arg(&site));
+    run_ok(
+        bantin()
+            .arg("import")
+            .arg(site.join("content/thoi-su"))
+            .arg("--into")
+            .arg(site.join("md"))
+            .arg("--root")
+            .arg(&site),
+    );
     // Build from the imported Markdown only.
     std::fs::remove_dir_all(site.join("content/thoi-su")).unwrap();
     std::fs::rename(site.join("md"), site.join("content/thoi-su")).unwrap();
@@ -141,23 +221,36 @@ fn assert_no_word_lost(raw_dir: &Path, limit: usize) -> usize {
     let list = run_ok(bantin().arg("list").arg("--root").arg(&site));
     let rows: Vec<serde_json::Value> = serde_json::from_str(&list).unwrap();
     assert_eq!(rows.len(), files.len(), "one article per raw file");
-    let by_title: std::collections::HashMap<String, Vec<String>> = rows.iter().fold(Default::default(), |mut m, r| {
-        let path = r["url"].as_str().unwrap().trim_start_matches("https://example.org/").to_string();
-        m.entry(r["title"].as_str().unwrap().to_string()).or_default().push(path);
-        m
-    });
+    let by_title: std::collections::HashMap<String, Vec<String>> =
+        rows.iter().fold(Default::default(), |mut m, r| {
+            let path = r["url"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("https://example.org/")
+                .to_string();
+            m.entry(r["title"].as_str().unwrap().to_string())
+                .or_default()
+                .push(path);
+            m
+        });
     for f in &files {
         let text = bantin::text::decode(&std::fs::read(f).unwrap()).unwrap();
         let raw = bantin::parse::raw_article::parse_raw(&text, &Default::default()).unwrap();
         let want: Vec<String> = raw.blocks.iter().flat_map(|b| words(b.text())).collect();
         let candidates = &by_title[&raw.title];
         let ok = candidates.iter().any(|p| {
-            let html = std::fs::read_to_string(site.join("public").join(p).join("index.html")).unwrap();
+            let html =
+                std::fs::read_to_string(site.join("public").join(p).join("index.html")).unwrap();
             let got = words(&html_text(&html));
             let mut it = got.iter();
-            want.iter().all(|w| it.any(|g| g == w)) && raw.authors.iter().all(|a| html.contains(&a.name))
+            want.iter().all(|w| it.any(|g| g == w))
+                && raw.authors.iter().all(|a| html.contains(&a.name))
         });
-        assert!(ok, "{}: a word of the story is missing from its page", f.display());
+        assert!(
+            ok,
+            "{}: a word of the story is missing from its page",
+            f.display()
+        );
     }
     files.len()
 }
@@ -165,7 +258,11 @@ fn assert_no_word_lost(raw_dir: &Path, limit: usize) -> usize {
 #[test]
 fn no_word_is_lost_from_the_samples() {
     let samples = repo().join("../shared/samples");
-    let dir = if samples.is_dir() { samples } else { repo().join("content/thoi-su") };
+    let dir = if samples.is_dir() {
+        samples
+    } else {
+        repo().join("content/thoi-su")
+    };
     assert!(assert_no_word_lost(&dir, usize::MAX) >= 1);
 }
 
@@ -175,7 +272,10 @@ fn no_word_is_lost_on_a_generated_corpus() {
         .map(PathBuf::from)
         .unwrap_or_else(|| repo().join("../shared/bench/gen_corpus.py"));
     if !generator.is_file() {
-        eprintln!("skipped: corpus generator {} not found (set BANTIN_CORPUS_GEN)", generator.display());
+        eprintln!(
+            "skipped: corpus generator {} not found (set BANTIN_CORPUS_GEN)",
+            generator.display()
+        );
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -186,5 +286,8 @@ fn no_word_is_lost_on_a_generated_corpus() {
         .status()
         .unwrap();
     assert!(status.success());
-    assert_eq!(assert_no_word_lost(&tmp.path().join("c/raw"), usize::MAX), 3000);
+    assert_eq!(
+        assert_no_word_lost(&tmp.path().join("c/raw"), usize::MAX),
+        3000
+    );
 }

@@ -9,7 +9,11 @@ use bantin::parse::front_matter;
 use bantin::parse::raw_article::parse_raw;
 
 fn config() -> Config {
-    Config::parse(Path::new("/site"), "title: x\nbase_url: https://example.org/\n").unwrap()
+    Config::parse(
+        Path::new("/site"),
+        "title: x\nbase_url: https://example.org/\n",
+    )
+    .unwrap()
 }
 
 /// Text that looks like a raw article often enough to reach deep branches.
