@@ -18,6 +18,7 @@ pub mod index;
 pub mod load;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod tag_rules;
 pub mod text;

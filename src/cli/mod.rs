@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod init;
 mod list;
+mod serve;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,6 +33,8 @@ pub(crate) enum Command {
     Build(build::BuildArgs),
     /// Build, then verify that every internal link and asset resolves.
     Check(check::CheckArgs),
+    /// Preview the site with live reload (http://127.0.0.1:1111/).
+    Serve(serve::ServeArgs),
     /// Create a new site that builds as is.
     Init(init::InitArgs),
     /// Convert raw newsroom text files into Markdown articles.
@@ -45,6 +48,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Build(a) => build::run(a),
         Command::Init(a) => init::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::List(a) => list::run(a),
         Command::Import(a) => import::run(a),
     }

@@ -1,0 +1,307 @@
+//! `bantin serve`: build into a private folder, serve it on loopback, watch
+//! the site and rebuild on change, and tell open pages to reload over
+//! Server-Sent Events. Nothing of this reaches `public/`.
+//!
+//! Rebuilds are full builds for now (the staged write keeps unchanged files);
+//! incremental re-rendering is the next step (issue 4).
+
+pub mod server;
+pub mod watch;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use crate::config::Config;
+use crate::site::{BuildOptions, build};
+use watch::{ChangeKind, classify};
+
+const EVENTS_PATH: &str = "/__bantin/events";
+
+/// The script added to every HTML page served (never to built files).
+const RELOAD_SCRIPT: &str = r#"<script>(function(){var es=new EventSource("/__bantin/events");es.onmessage=function(e){var d=e.data;if(d==="reload"){location.reload();}else if(d==="css"){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href);u.searchParams.set("v",Date.now());l.href=u.toString();});var o=document.getElementById("bantin-error");if(o)o.remove();}else if(d.indexOf("error:")===0){var o=document.getElementById("bantin-error")||document.createElement("div");o.id="bantin-error";o.setAttribute("style","position:fixed;inset:0;background:rgba(20,0,0,.92);color:#fff;padding:2em;font:14px/1.5 monospace;white-space:pre-wrap;overflow:auto;z-index:99999");o.innerHTML=d.slice(6);document.body.appendChild(o);}};})();</script>"#;
+
+/// What the reload channel says next: a version counter and the last message.
+#[derive(Default)]
+struct Shared {
+    version: u64,
+    message: String,
+}
+
+pub struct Preview {
+    out: PathBuf,
+    shared: Mutex<Shared>,
+    changed: Condvar,
+}
+
+impl Preview {
+    fn publish(&self, message: String) {
+        let mut s = self.shared.lock().expect("lock not poisoned");
+        s.version += 1;
+        s.message = message;
+        self.changed.notify_all();
+    }
+}
+
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\n', "&#10;")
+}
+
+/// Runs the preview until the process is stopped. `log` receives one line per event.
+pub fn run(
+    mut config: Config,
+    bind: &str,
+    port: u16,
+    drafts: bool,
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<()> {
+    let listener = TcpListener::bind((bind, port))
+        .with_context(|| format!("cannot listen on {bind}:{port}"))?;
+    let host = if bind.contains(':') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    };
+    config.set_base_url(&format!("http://{host}:{port}/"))?;
+    let out = std::env::temp_dir()
+        .join(format!("bantin-serve-{}-{port}", std::process::id()))
+        .join("site");
+    let preview = Arc::new(Preview {
+        out: out.clone(),
+        shared: Mutex::new(Shared::default()),
+        changed: Condvar::new(),
+    });
+    let options = BuildOptions {
+        drafts,
+        output: out,
+    };
+    rebuild(&config, &options, &preview, &[ChangeKind::Config], log);
+    log(&format!(
+        "Serving at http://{host}:{port}/ (Ctrl-C to stop)"
+    ));
+
+    let loopback = server::is_loopback_host(bind);
+    let p = Arc::clone(&preview);
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let p = Arc::clone(&p);
+            std::thread::spawn(move || {
+                let _ = handle(stream, &p, loopback);
+            });
+        }
+    });
+
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(80), None, tx)?;
+    let theme_dir = config.theme_dir();
+    let mut watched = vec![config.root.join(crate::config::CONFIG_FILE)];
+    for d in ["content", "templates", "static"] {
+        watched.push(config.root.join(d));
+    }
+    watched.push(theme_dir.clone());
+    for w in watched.iter().filter(|w| w.exists()) {
+        debouncer.watch(w, notify::RecursiveMode::Recursive)?;
+    }
+    for batch in rx {
+        let Ok(events) = batch else { continue };
+        // Reads (the build's own) are access events; only changes count.
+        let paths: Vec<&Path> = events
+            .iter()
+            .filter(|e| !e.kind.is_access() && !e.kind.is_other())
+            .flat_map(|e| e.paths.iter().map(PathBuf::as_path))
+            .collect();
+        let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
+        if kinds.is_empty() {
+            continue;
+        }
+        if kinds.contains(&ChangeKind::Config) {
+            match crate::config::Config::load(&config.root) {
+                Ok(mut c) => {
+                    c.set_base_url(&config.base_url)?;
+                    config = c;
+                }
+                Err(e) => {
+                    log(&format!("error: {e:#}"));
+                    preview.publish(format!("error:{}", escape_html(&format!("{e:#}"))));
+                    continue;
+                }
+            }
+        }
+        rebuild(&config, &options, &preview, &kinds, log);
+    }
+    Ok(())
+}
+
+fn rebuild(
+    config: &Config,
+    options: &BuildOptions,
+    preview: &Preview,
+    kinds: &[ChangeKind],
+    log: &(dyn Fn(&str) + Sync),
+) {
+    let t = Instant::now();
+    match build(config, options) {
+        Ok(report) => {
+            let what: Vec<String> = kinds
+                .iter()
+                .map(|k| format!("{k:?}").to_lowercase())
+                .collect();
+            log(&format!(
+                "rebuilt ({}): {} pages re-rendered, {} changed, in {} ms",
+                what.join(", "),
+                report.files,
+                report.stats.written,
+                t.elapsed().as_millis()
+            ));
+            let css_only = kinds == [ChangeKind::Static];
+            preview.publish(if css_only {
+                "css".into()
+            } else {
+                "reload".into()
+            });
+        }
+        Err(e) => {
+            let msg = format!("{e:#}");
+            log(&msg);
+            preview.publish(format!("error:{}", escape_html(&msg)));
+        }
+    }
+}
+
+fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut host = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':')
+            && k.eq_ignore_ascii_case("host")
+        {
+            host = v.trim().to_string();
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let mut out = stream;
+    if method != "GET" && method != "HEAD" {
+        return respond(
+            &mut out,
+            "405 Method Not Allowed",
+            "text/plain; charset=utf-8",
+            b"method not allowed\n",
+            method,
+            &[("Allow", "GET, HEAD")],
+        );
+    }
+    if loopback && !server::is_loopback_host(&host) {
+        return respond(
+            &mut out,
+            "403 Forbidden",
+            "text/plain; charset=utf-8",
+            b"forbidden host\n",
+            method,
+            &[],
+        );
+    }
+    if target == EVENTS_PATH {
+        return events(out, preview);
+    }
+    match server::resolve(&preview.out, target) {
+        Some(file) => {
+            let mut body = std::fs::read(&file)?;
+            let ctype = server::content_type(&file);
+            if ctype.starts_with("text/html") {
+                inject_script(&mut body);
+            }
+            respond(&mut out, "200 OK", ctype, &body, method, &[])
+        }
+        None => {
+            let mut body = std::fs::read(preview.out.join("404.html"))
+                .unwrap_or_else(|_| b"not found\n".to_vec());
+            inject_script(&mut body);
+            respond(
+                &mut out,
+                "404 Not Found",
+                "text/html; charset=utf-8",
+                &body,
+                method,
+                &[],
+            )
+        }
+    }
+}
+
+fn inject_script(body: &mut Vec<u8>) {
+    let at = body
+        .windows(7)
+        .rposition(|w| w == b"</body>")
+        .unwrap_or(body.len());
+    body.splice(at..at, RELOAD_SCRIPT.bytes());
+}
+
+fn respond(
+    out: &mut TcpStream,
+    status: &str,
+    ctype: &str,
+    body: &[u8],
+    method: &str,
+    extra: &[(&str, &str)],
+) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in extra {
+        head.push_str(&format!("{k}: {v}\r\n"));
+    }
+    head.push_str("\r\n");
+    out.write_all(head.as_bytes())?;
+    if method != "HEAD" {
+        out.write_all(body)?;
+    }
+    out.flush()
+}
+
+/// Server-Sent Events: the current error at once, then every later change.
+fn events(mut out: TcpStream, preview: &Preview) -> std::io::Result<()> {
+    out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
+    let mut seen = {
+        let s = preview.shared.lock().expect("lock not poisoned");
+        if s.message.starts_with("error:") {
+            out.write_all(format!("data: {}\n\n", s.message).as_bytes())?;
+        }
+        s.version
+    };
+    out.write_all(b": connected\n\n")?;
+    out.flush()?;
+    loop {
+        let s = preview.shared.lock().expect("lock not poisoned");
+        let (s, timeout) = preview
+            .changed
+            .wait_timeout_while(s, Duration::from_secs(15), |s| s.version == seen)
+            .expect("lock not poisoned");
+        if timeout.timed_out() {
+            drop(s);
+            out.write_all(b": keep-alive\n\n")?;
+        } else {
+            seen = s.version;
+            let msg = s.message.clone();
+            drop(s);
+            out.write_all(format!("data: {msg}\n\n").as_bytes())?;
+        }
+        out.flush()?;
+    }
+}
