@@ -28,6 +28,19 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
+    /// Output path of an asset: its folder as the section's URL segments
+    /// (`Thể Thao/anh.svg` -> `the-thao/anh.svg`), so it sits beside the
+    /// section's pages.
+    pub fn asset_output(&self) -> String {
+        match self.content_rel.rsplit_once('/') {
+            Some((dir, file)) => {
+                let dir: Vec<String> = dir.split('/').map(crate::text::slugify).collect();
+                format!("{}/{file}", dir.join("/"))
+            }
+            None => self.content_rel.clone(),
+        }
+    }
+
     /// The section key: the folder inside `content/`, none at the top level.
     pub fn section(&self) -> Option<String> {
         self.content_rel
@@ -73,7 +86,7 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             abs.strip_prefix(&content)
                 .expect("walkdir stays under its root"),
         );
-        let name = entry.file_name().to_string_lossy();
+        let name = entry.file_name().to_string_lossy().to_lowercase();
         let role = if name == "_index.md" {
             SourceRole::SectionIndex
         } else if name.ends_with(".md") || name.ends_with(".markdown") {

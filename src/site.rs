@@ -138,7 +138,7 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
         // Files beside articles keep their place under content/.
         theme
             .static_files
-            .insert(a.content_rel.clone(), Asset::Disk(a.abs.clone()));
+            .insert(a.asset_output(), Asset::Disk(a.abs.clone()));
     }
     let renderer = Renderer::new(config, &index, &theme)?;
     let plan = renderer.plan(&theme)?;

@@ -13,12 +13,12 @@ pub fn yaml_error(
     first_line: usize,
     err: &serde_yaml::Error,
 ) -> ContentError {
-    let message = err.to_string();
-    // serde_yaml appends " at line L column C"; we print the location ourselves.
-    let message = match message.rfind(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message,
-    };
+    // serde_yaml embeds " at line L column C" (relative to the snippet); we
+    // print the file location ourselves.
+    static AT_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r" at line \d+ column \d+").expect("valid regex")
+    });
+    let message = AT_LINE.replace_all(&err.to_string(), "").into_owned();
     let (line, col) = match err.location() {
         Some(loc) => line_col(text, loc.index()),
         None => (1, 1),

@@ -38,13 +38,27 @@ struct Row<'a> {
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     let config = super::load_config(&args.root.root)?;
     let (index, _, _) = index_site(&config, true)?;
+    // Published articles keep the URLs `build` gives them; drafts could
+    // otherwise take a plain slug first and shift them.
+    let (published, _, _) = index_site(&config, false)?;
+    let published_urls: std::collections::HashMap<&std::path::Path, &str> = published
+        .articles
+        .iter()
+        .zip(&published.paths)
+        .map(|(a, p)| (a.source.as_path(), p.as_str()))
+        .collect();
     let rows: Vec<Row<'_>> = index
         .articles
         .iter()
         .enumerate()
         .map(|(i, a)| Row {
             source: slash_path(&a.source),
-            url: config.url(&index.paths[i]),
+            url: config.url(
+                published_urls
+                    .get(a.source.as_path())
+                    .copied()
+                    .unwrap_or(&index.paths[i]),
+            ),
             title: &a.title,
             date: rfc3339(&a.date),
             section: index.section_of[i].map(|s| index.sections[s].key.as_str()),

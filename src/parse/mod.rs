@@ -61,7 +61,10 @@ fn parse_markdown(
     } else {
         title_loc.clone()
     };
+    let has_title = fm.has("title");
+    let errors_before_title = errors.len();
     let title: Option<String> = ok(&mut errors, fm.take("title", "text, like \"Tít bài\""));
+    let title_type_error = errors.len() > errors_before_title;
     let date_loc = fm.location("date");
     let updated_loc = fm.location("updated");
     let date: Option<Value> = ok(
@@ -111,14 +114,11 @@ fn parse_markdown(
     let start = fm.start();
     let title = match title.map(|t| nfc(t.trim())) {
         Some(t) if !t.is_empty() => t,
+        _ if title_type_error => String::new(),
         _ => {
             errors.push(
                 ContentError::new(
-                    if fm.has("title") {
-                        title_loc
-                    } else {
-                        start.clone()
-                    },
+                    if has_title { title_loc } else { start.clone() },
                     "missing title",
                 )
                 .help("add a line `title: \"...\"` to the front matter"),
