@@ -3,7 +3,7 @@
 //! The pipeline, one module per stage, data flowing one way:
 //! [`load`] (find files) -> [`parse`] (front matter, raw articles, Markdown)
 //! -> [`index`] (URLs, sections, tags, dates) -> [`render`] (Tera themes,
-//! feeds, sitemaps) -> [`write`] (staged output, unchanged files untouched).
+//! feeds, sitemaps) -> [`write`](mod@write) (staged output, unchanged files untouched).
 //! [`site`] runs the stages. Nothing in the library prints.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
