@@ -239,6 +239,7 @@ fn assign_urls(
     let mut paths = vec![String::new(); n];
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     for &i in &order {
         if let Some(slug) = &articles[i].explicit_slug {
             let path = path_for(i, slug);
@@ -269,12 +270,17 @@ fn assign_urls(
         let mut slug = base.clone();
         let mut path = path_for(i, &slug);
         if let Some(&holder) = taken.get(&path) {
+            // Remember the last suffix per URL, so a title shared by
+            // thousands of articles stays linear.
             let plain = path.clone();
-            let mut k = 1;
-            while taken.contains_key(&path) {
-                k += 1;
+            let k = next_suffix.entry(plain.clone()).or_insert(1);
+            loop {
+                *k += 1;
                 slug = format!("{base}-{k}");
                 path = path_for(i, &slug);
+                if !taken.contains_key(&path) {
+                    break;
+                }
             }
             warnings.push(Warning {
                 location: Location::new(&a.source, a.slug_line, 1),

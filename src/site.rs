@@ -153,7 +153,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     }
     timings.render_write = t.elapsed();
     let t = Instant::now();
-    let stats = out.commit()?;
+    let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+    let stats = out.commit(&planned)?;
     timings.commit = t.elapsed();
     Ok(BuildReport {
         articles: index.articles.len(),

@@ -1,15 +1,20 @@
-//! Stage 5: output. A build writes into a staging folder beside the output and
-//! swaps it in only when every page rendered, so a failed build leaves the
-//! previous site intact. Files whose bytes did not change are hard-linked from
-//! the previous output instead of rewritten, so their mtimes stay put and
-//! `rsync` and CDN caches see no change.
+//! Stage 5: output. Nothing in the output folder changes until every page has
+//! rendered, so a failed build leaves the previous site intact:
+//!
+//! - a first build writes into a staging folder beside the output and renames
+//!   it into place;
+//! - a rebuild compares each page with the file already there: identical
+//!   files are not touched (their mtimes stay, so `rsync` and CDN caches see
+//!   no change), changed ones are staged and moved in at commit, and files
+//!   the site no longer has are removed.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 
 use crate::fsx;
 
@@ -17,11 +22,15 @@ use crate::fsx;
 pub struct WriteStats {
     pub written: usize,
     pub unchanged: usize,
+    pub removed: usize,
 }
 
 pub struct StagedOutput {
     output: PathBuf,
     staging: PathBuf,
+    /// The output already holds a site: compare and update in place.
+    update: bool,
+    changed: Mutex<Vec<String>>,
     written: AtomicUsize,
     unchanged: AtomicUsize,
 }
@@ -38,6 +47,7 @@ impl StagedOutput {
     /// folder that does not look like a site, so a mistyped `--output` can
     /// never replace someone's documents.
     pub fn begin(output: &Path) -> Result<Self> {
+        let mut update = false;
         if output.is_dir() {
             let mut entries = std::fs::read_dir(output)
                 .with_context(|| format!("cannot read {}", output.display()))?;
@@ -49,6 +59,7 @@ impl StagedOutput {
                     output.display()
                 );
             }
+            update = !empty;
         }
         if let Some(parent) = output.parent().filter(|p| !p.as_os_str().is_empty()) {
             fsx::create_dir_all(parent)?;
@@ -61,6 +72,8 @@ impl StagedOutput {
         Ok(StagedOutput {
             output: output.to_path_buf(),
             staging,
+            update,
+            changed: Mutex::new(Vec::new()),
             written: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
         })
@@ -69,49 +82,87 @@ impl StagedOutput {
     /// Writes one file (`rel` uses `/`, relative to the output root).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         debug_assert!(!rel.starts_with('/') && !rel.contains(".."));
-        let target = self.staging.join(rel);
-        if let Some(parent) = target.parent() {
-            fsx::create_dir_all(parent)?;
+        if self.update {
+            let old = self.output.join(rel);
+            if let Ok(meta) = std::fs::metadata(&old)
+                && meta.is_file()
+                && meta.len() == bytes.len() as u64
+                && std::fs::read(&old).is_ok_and(|b| b == bytes)
+            {
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+                return Ok(());
+            }
+            self.changed
+                .lock()
+                .expect("no panics while holding the lock")
+                .push(rel.to_string());
         }
-        let old = self.output.join(rel);
-        if let Ok(meta) = std::fs::metadata(&old)
-            && meta.is_file()
-            && meta.len() == bytes.len() as u64
-            && std::fs::read(&old).is_ok_and(|b| b == bytes)
-            && std::fs::hard_link(&old, &target).is_ok()
-        {
-            self.unchanged.fetch_add(1, Ordering::Relaxed);
-            return Ok(());
-        }
-        fsx::write(&target, bytes)?;
+        fsx::write_creating_dirs(&self.staging.join(rel), bytes)?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
 
-    /// Swaps the staged site in and removes the previous one.
-    pub fn commit(self) -> Result<WriteStats> {
-        let old = sibling(&self.output, "bantin-old");
-        if old.exists() {
-            fsx::remove_dir_all(&old)?;
-        }
-        if self.output.exists() {
-            fsx::rename(&self.output, &old)?;
-        }
-        if let Err(e) = fsx::rename(&self.staging, &self.output) {
-            // Put the previous site back before reporting.
-            let _ = std::fs::rename(&old, &self.output);
-            return Err(e);
-        }
-        if old.exists() {
-            fsx::remove_dir_all(&old)?;
-        }
-        Ok(WriteStats {
+    /// Moves the staged files in and removes files not in `planned`.
+    pub fn commit(self, planned: &HashSet<&str>) -> Result<WriteStats> {
+        let mut stats = WriteStats {
             written: self.written.load(Ordering::Relaxed),
             unchanged: self.unchanged.load(Ordering::Relaxed),
-        })
+            removed: 0,
+        };
+        if !self.update {
+            if self.output.exists() {
+                std::fs::remove_dir(&self.output)
+                    .with_context(|| format!("cannot replace {}", self.output.display()))?;
+            }
+            fsx::rename(&self.staging, &self.output)?;
+            return Ok(stats);
+        }
+        let mut changed = self
+            .changed
+            .into_inner()
+            .expect("no panics while holding the lock");
+        changed.sort();
+        for rel in &changed {
+            let target = self.output.join(rel);
+            if target.is_dir() {
+                fsx::remove_dir_all(&target)?;
+            }
+            if let Some(parent) = target.parent() {
+                // A file where a folder must now be (an old page renamed).
+                if parent.is_file() {
+                    std::fs::remove_file(parent)
+                        .with_context(|| format!("cannot remove {}", parent.display()))?;
+                }
+                fsx::create_dir_all(parent)?;
+            }
+            fsx::rename(&self.staging.join(rel), &target)?;
+        }
+        let mut stale_dirs = Vec::new();
+        for entry in WalkDir::new(&self.output).min_depth(1).contents_first(true) {
+            let entry = entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
+            let rel = crate::load::slash_path(
+                entry
+                    .path()
+                    .strip_prefix(&self.output)
+                    .expect("under output"),
+            );
+            if entry.file_type().is_dir() {
+                stale_dirs.push(entry.into_path());
+            } else if !planned.contains(rel.as_str()) {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+                stats.removed += 1;
+            }
+        }
+        for dir in stale_dirs {
+            // Only empty folders go; the error for a non-empty one is expected.
+            let _ = std::fs::remove_dir(dir);
+        }
+        let _ = std::fs::remove_dir_all(&self.staging);
+        Ok(stats)
     }
 
-    /// Drops the staging folder; the previous output is untouched.
+    /// Drops the staging folder; the output is untouched.
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.staging);
     }
@@ -130,5 +181,72 @@ impl MemoryOutput {
             .expect("no panics while holding the lock")
             .insert(rel.to_string(), bytes.to_vec());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn build(out: &Path, files: &[(&str, &str)]) -> WriteStats {
+        let staged = StagedOutput::begin(out).unwrap();
+        for (rel, text) in files {
+            staged.write(rel, text.as_bytes()).unwrap();
+        }
+        let planned: HashSet<&str> = files.iter().map(|(r, _)| *r).collect();
+        staged.commit(&planned).unwrap()
+    }
+
+    #[test]
+    fn updates_in_place_and_removes_what_is_gone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let s = build(
+            &out,
+            &[
+                ("index.html", "home"),
+                ("a/index.html", "a"),
+                ("b/index.html", "b"),
+            ],
+        );
+        assert_eq!((s.written, s.unchanged, s.removed), (3, 0, 0));
+        let mtime = |p: &str| std::fs::metadata(out.join(p)).unwrap().modified().unwrap();
+        let before = mtime("a/index.html");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let s = build(&out, &[("index.html", "home 2"), ("a/index.html", "a")]);
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert_eq!(
+            mtime("a/index.html"),
+            before,
+            "unchanged files are not rewritten"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home 2"
+        );
+        assert!(!out.join("b").exists(), "the removed page's folder is gone");
+        assert!(!dir.path().join(".public.bantin-staging").exists());
+    }
+
+    #[test]
+    fn aborted_build_leaves_output_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        build(&out, &[("index.html", "home")]);
+        let staged = StagedOutput::begin(&out).unwrap();
+        staged.write("index.html", b"half-built").unwrap();
+        staged.abort();
+        assert_eq!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "home"
+        );
+    }
+
+    #[test]
+    fn refuses_folders_that_are_not_sites() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("thesis.docx"), "x").unwrap();
+        let err = StagedOutput::begin(dir.path()).err().unwrap().to_string();
+        assert!(err.starts_with("refusing to replace"), "{err}");
     }
 }

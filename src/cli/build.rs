@@ -62,12 +62,17 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         err,
-        "Built {} articles into {}: {} files ({} written, {} unchanged) in {:.2} s",
+        "Built {} articles into {}: {} files ({} written, {} unchanged{}) in {:.2} s",
         report.articles,
         output.display(),
         report.files,
         report.stats.written,
         report.stats.unchanged,
+        if report.stats.removed > 0 {
+            format!(", {} removed", report.stats.removed)
+        } else {
+            String::new()
+        },
         start.elapsed().as_secs_f64()
     )?;
     Ok(ExitCode::SUCCESS)
