@@ -51,16 +51,28 @@ pub fn normalize(text: &str) -> String {
     } else {
         text.into()
     };
-    if is_nfc_quick(lf.chars()) == unicode_normalization::IsNormalized::Yes {
+    if is_surely_nfc(&lf) {
         lf.into_owned()
     } else {
         lf.nfc().collect()
     }
 }
 
+/// A fast NFC check for Vietnamese text: characters below U+0300 and the
+/// precomposed Vietnamese letters (U+1E00..U+1EFF) and general punctuation
+/// are always NFC with no combining class, so only text with anything else
+/// (a combining mark, say) needs the full quick check.
+fn is_surely_nfc(text: &str) -> bool {
+    let simple = text.chars().all(|c| {
+        let c = c as u32;
+        c < 0x300 || (0x1E00..=0x1EFF).contains(&c) || (0x2000..=0x206F).contains(&c)
+    });
+    simple || is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+}
+
 /// NFC only, for short strings from YAML (titles, tags).
 pub fn nfc(text: &str) -> String {
-    if is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes {
+    if is_surely_nfc(text) {
         text.to_owned()
     } else {
         text.nfc().collect()
@@ -70,7 +82,8 @@ pub fn nfc(text: &str) -> String {
 /// A URL-safe ASCII slug: diacritics removed, `đ` -> `d`, lowercase, words
 /// joined by `-`. Empty when the text has no letters or digits.
 pub fn slugify(text: &str) -> String {
-    let text = nfc(text);
+    // No NFC needed: deunicode drops combining marks, so NFD input slugs
+    // the same (tested below).
     let mut out = String::with_capacity(text.len());
     let mut pending_dash = false;
     let mut push = |a: char| {
