@@ -14,7 +14,7 @@ use crate::error::{ContentError, ContentErrors, Location, Warning};
 use crate::index::{Index, build_index};
 use crate::load::{SourceFile, SourceRole, load_sources};
 use crate::parse::{decode_source, parse_article, parse_section_index};
-use crate::render::pages::Renderer;
+use crate::render::pages::RenderState;
 use crate::theme::{Asset, load_theme};
 use crate::write::{StagedOutput, WriteStats};
 
@@ -131,6 +131,19 @@ pub fn index_site(config: &Config, drafts: bool) -> Result<(Index, Vec<SourceFil
 
 /// The whole build, into `options.output`.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
+    build_site(config, options).map(|b| b.report)
+}
+
+/// A finished build with the state `serve` reuses to re-render single pages.
+pub struct Built {
+    pub index: Index,
+    pub theme: crate::theme::Theme,
+    pub state: RenderState,
+    pub report: BuildReport,
+}
+
+/// [`build`], keeping the index and render state.
+pub fn build_site(config: &Config, options: &BuildOptions) -> Result<Built> {
     let (index, assets, mut timings) = index_site(config, options.drafts)?;
     let t = Instant::now();
     let mut theme = load_theme(config)?;
@@ -140,7 +153,8 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
             .static_files
             .insert(a.asset_output(), Asset::Disk(a.abs.clone()));
     }
-    let renderer = Renderer::new(config, &index, &theme)?;
+    let state = RenderState::new(config, &index, &theme)?;
+    let renderer = state.renderer(config, &index);
     let plan = renderer.plan(&theme)?;
     check_output_location(config, &options.output)?;
     let out = StagedOutput::begin(&options.output)?;
@@ -156,12 +170,86 @@ pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
     let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
     let stats = out.commit(&planned)?;
     timings.commit = t.elapsed();
-    Ok(BuildReport {
+    let report = BuildReport {
         articles: index.articles.len(),
         files: plan.len(),
         stats,
         warnings: index.warnings.clone(),
         timings,
+    };
+    drop(plan);
+    Ok(Built {
+        index,
+        theme,
+        state,
+        report,
+    })
+}
+
+/// Why an edit could not be applied in place and needs a full rebuild.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incremental {
+    /// Re-rendered `pages` files, of which `written` changed.
+    Applied {
+        pages: usize,
+        written: usize,
+    },
+    NeedsFullBuild,
+}
+
+/// Re-reads one article and, when its URL, date, section, tags and aliases
+/// are unchanged, replaces it in `built` and re-renders only the files that
+/// show it, writing those whose bytes changed into `output`. Anything else
+/// (a new or deleted file, a changed date or tag) asks for a full build.
+pub fn update_article(
+    config: &Config,
+    built: &mut Built,
+    rel: &Path,
+    output: &Path,
+) -> Result<Incremental> {
+    let Some(i) = built.index.articles.iter().position(|a| a.source == rel) else {
+        return Ok(Incremental::NeedsFullBuild);
+    };
+    let abs = config.root.join(rel);
+    let Ok(bytes) = std::fs::read(&abs) else {
+        return Ok(Incremental::NeedsFullBuild);
+    };
+    let text = decode_source(rel, &bytes).map_err(|e| ContentErrors(vec![e]))?;
+    let old = &built.index.articles[i];
+    let mut new =
+        parse_article(rel, old.section.clone(), old.kind, &text, config).map_err(ContentErrors)?;
+    crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
+    let same_place = new.date == old.date
+        && new.tags == old.tags
+        && new.explicit_slug == old.explicit_slug
+        && new.title_slug == old.title_slug
+        && new.aliases == old.aliases
+        && new.draft == old.draft;
+    if !same_place {
+        return Ok(Incremental::NeedsFullBuild);
+    }
+    built.index.articles[i] = new;
+    let view =
+        crate::render::views::article_view(&built.index, i, &built.state.section_values, config);
+    built.state.views[i] = view;
+    let a = &built.index.articles[i];
+    if let Some(u) = built.state.sitemap_urls.get_mut(i) {
+        u.lastmod = Some(crate::dates::rfc3339(a.updated.as_ref().unwrap_or(&a.date)));
+    }
+    let renderer = built.state.renderer(config, &built.index);
+    let plan = renderer.plan_for_article(i);
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    renderer.render_all(&plan, &|rel, bytes| {
+        let target = output.join(rel);
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::fsx::write_creating_dirs(&target, bytes)
+    })?;
+    Ok(Incremental::Applied {
+        pages: plan.len(),
+        written: written.into_inner(),
     })
 }
 

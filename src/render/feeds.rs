@@ -178,17 +178,15 @@ pub struct SitemapUrl {
 }
 
 /// Articles, then the first page of every list, tags and archive.
-pub fn sitemap_urls(r: &Renderer<'_>) -> Vec<SitemapUrl> {
-    let config = r.config;
-    let index = r.index;
-    let mut urls = Vec::with_capacity(index.articles.len() + r.lists.len() + 2);
+pub fn sitemap_urls(config: &Config, index: &Index, lists: &[List]) -> Vec<SitemapUrl> {
+    let mut urls = Vec::with_capacity(index.articles.len() + lists.len() + 2);
     for (i, a) in index.articles.iter().enumerate() {
         urls.push(SitemapUrl {
             loc: config.url(&index.paths[i]),
             lastmod: Some(rfc3339(a.updated.as_ref().unwrap_or(&a.date))),
         });
     }
-    for list in &r.lists {
+    for list in lists {
         urls.push(SitemapUrl {
             loc: config.url(&list.base),
             lastmod: list

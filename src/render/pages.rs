@@ -81,29 +81,20 @@ pub struct Planned {
     pub origin: String,
 }
 
-pub struct Renderer<'a> {
-    pub config: &'a Config,
-    pub index: &'a Index,
+/// Everything rendering needs that outlives one build: compiled templates,
+/// the lists, and each article's view. `serve` keeps it between rebuilds and
+/// replaces single views when one article changes.
+pub struct RenderState {
     pub tera: Tera,
     pub lists: Vec<List>,
     pub views: Vec<Value>,
-    section_values: Vec<Value>,
-    site_feeds: Vec<FeedLink>,
+    pub section_values: Vec<Value>,
+    pub site_feeds: Vec<FeedLink>,
     pub sitemap_urls: Vec<feeds::SitemapUrl>,
 }
 
-/// `/thoi-su/x/` -> `thoi-su/x/index.html`.
-pub fn output_file(path: &str) -> String {
-    let p = path.trim_start_matches('/');
-    if p.is_empty() || p.ends_with('/') {
-        format!("{p}index.html")
-    } else {
-        p.to_string()
-    }
-}
-
-impl<'a> Renderer<'a> {
-    pub fn new(config: &'a Config, index: &'a Index, theme: &Theme) -> Result<Self, TemplateError> {
+impl RenderState {
+    pub fn new(config: &Config, index: &Index, theme: &Theme) -> Result<Self, TemplateError> {
         let mut tera = super::build_tera(config, theme)?;
         let section_values: Vec<Value> = index
             .sections
@@ -121,124 +112,187 @@ impl<'a> Renderer<'a> {
         };
         tera.global_context().insert("site", &site);
         tera.global_context().insert("strings", &theme.strings);
-        let site_feeds = views::feed_links("/", &config.title, config);
-        let mut r = Renderer {
-            config,
-            index,
+        let lists = build_lists(index);
+        let sitemap_urls = feeds::sitemap_urls(config, index, &lists);
+        Ok(RenderState {
             tera,
-            lists: build_lists(index),
+            lists,
             views,
             section_values,
-            site_feeds,
-            sitemap_urls: Vec::new(),
-        };
-        r.sitemap_urls = feeds::sitemap_urls(&r);
-        Ok(r)
+            site_feeds: views::feed_links("/", &config.title, config),
+            sitemap_urls,
+        })
     }
 
+    pub fn renderer<'a>(&'a self, config: &'a Config, index: &'a Index) -> Renderer<'a> {
+        Renderer {
+            config,
+            index,
+            tera: &self.tera,
+            lists: &self.lists,
+            views: &self.views,
+            section_values: &self.section_values,
+            site_feeds: &self.site_feeds,
+            sitemap_urls: &self.sitemap_urls,
+        }
+    }
+}
+
+pub struct Renderer<'a> {
+    pub config: &'a Config,
+    pub index: &'a Index,
+    pub tera: &'a Tera,
+    pub lists: &'a [List],
+    pub views: &'a [Value],
+    section_values: &'a [Value],
+    site_feeds: &'a [FeedLink],
+    pub sitemap_urls: &'a [feeds::SitemapUrl],
+}
+
+fn list_page_job(list: &List, li: usize, page: usize) -> Planned {
+    Planned {
+        output: output_file(&page_path(&list.base, page)),
+        job: Job::ListPage { list: li, page },
+        origin: format!("list page {}", page_path(&list.base, page)),
+    }
+}
+
+fn feed_jobs(list: &List, li: usize, config: &Config) -> Vec<Planned> {
+    let mut v = Vec::new();
+    if !list.has_feeds() {
+        return v;
+    }
+    let base = list.base.trim_start_matches('/');
+    if config.feeds.rss {
+        v.push(Planned {
+            output: format!("{base}rss.xml"),
+            job: Job::Rss(li),
+            origin: format!("feed {}rss.xml", list.base),
+        });
+    }
+    if config.feeds.atom {
+        v.push(Planned {
+            output: format!("{base}atom.xml"),
+            job: Job::Atom(li),
+            origin: format!("feed {}atom.xml", list.base),
+        });
+    }
+    v
+}
+
+fn sitemap_jobs(total: usize) -> Vec<Planned> {
+    let parts = total.div_ceil(feeds::SITEMAP_MAX_URLS).max(1);
+    if parts == 1 {
+        return vec![Planned {
+            output: "sitemap.xml".into(),
+            job: Job::Sitemap(0),
+            origin: "sitemap".into(),
+        }];
+    }
+    let mut v = vec![Planned {
+        output: "sitemap.xml".into(),
+        job: Job::SitemapIndex,
+        origin: "sitemap index".into(),
+    }];
+    for p in 0..parts {
+        v.push(Planned {
+            output: format!("sitemap-{}.xml", p + 1),
+            job: Job::Sitemap(p),
+            origin: "sitemap part".into(),
+        });
+    }
+    v
+}
+
+fn planned(output: String, job: Job, origin: String) -> Planned {
+    Planned {
+        output,
+        job,
+        origin,
+    }
+}
+
+/// `/thoi-su/x/` -> `thoi-su/x/index.html`.
+pub fn output_file(path: &str) -> String {
+    let p = path.trim_start_matches('/');
+    if p.is_empty() || p.ends_with('/') {
+        format!("{p}index.html")
+    } else {
+        p.to_string()
+    }
+}
+
+impl<'a> Renderer<'a> {
     /// Every file of the site. Errors name both sides of any output clash.
     pub fn plan(&self, theme: &Theme) -> Result<Vec<Planned>, TemplateError> {
         let config = self.config;
         let index = self.index;
         let mut out = Vec::new();
-        let mut push = |output: String, job: Job, origin: String| {
-            out.push(Planned {
-                output,
-                job,
-                origin,
-            })
-        };
+
         for (rel, asset) in &theme.static_files {
-            push(
+            out.push(planned(
                 rel.clone(),
                 Job::Static(asset.clone()),
                 format!("static file {rel}"),
-            );
+            ));
         }
         for (i, a) in index.articles.iter().enumerate() {
-            push(
+            out.push(planned(
                 output_file(&index.paths[i]),
                 Job::Article(i),
                 a.source.display().to_string(),
-            );
+            ));
             for alias in &a.aliases {
                 let path = normalize_alias(alias);
-                push(
+                out.push(planned(
                     output_file(&path),
                     Job::Redirect {
                         to: config.url(&index.paths[i]),
                     },
                     format!("alias {alias} of {}", a.source.display()),
-                );
+                ));
             }
         }
         for (li, list) in self.lists.iter().enumerate() {
             let pages = list.members.len().div_ceil(config.paginate_by).max(1);
             for page in 1..=pages {
-                push(
-                    output_file(&page_path(&list.base, page)),
-                    Job::ListPage { list: li, page },
-                    format!("list page {}", page_path(&list.base, page)),
-                );
+                out.push(list_page_job(list, li, page));
             }
             // `/page/1/` is a natural URL to type or generate; send it home.
-            push(
+            out.push(planned(
                 output_file(&format!("{}page/1/", list.base)),
                 Job::Redirect {
                     to: config.url(&list.base),
                 },
                 format!("redirect {}page/1/", list.base),
-            );
-            if list.has_feeds() {
-                if config.feeds.rss {
-                    push(
-                        format!("{}rss.xml", list.base.trim_start_matches('/')),
-                        Job::Rss(li),
-                        format!("feed {}rss.xml", list.base),
-                    );
-                }
-                if config.feeds.atom {
-                    push(
-                        format!("{}atom.xml", list.base.trim_start_matches('/')),
-                        Job::Atom(li),
-                        format!("feed {}atom.xml", list.base),
-                    );
-                }
-            }
+            ));
+            out.extend(feed_jobs(list, li, config));
         }
-        push(
+        out.push(planned(
             format!("{}/index.html", config.tags_path),
             Job::Tags,
             "tag index".into(),
-        );
-        push("archive/index.html".into(), Job::Archive, "archive".into());
-        push("404.html".into(), Job::NotFound, "404 page".into());
-        push("robots.txt".into(), Job::Robots, "robots.txt".into());
+        ));
+        out.push(planned(
+            "archive/index.html".into(),
+            Job::Archive,
+            "archive".into(),
+        ));
+        out.push(planned("404.html".into(), Job::NotFound, "404 page".into()));
+        out.push(planned(
+            "robots.txt".into(),
+            Job::Robots,
+            "robots.txt".into(),
+        ));
         if index.articles.iter().any(|a| !a.aliases.is_empty()) {
-            push("_redirects".into(), Job::Redirects, "_redirects".into());
+            out.push(planned(
+                "_redirects".into(),
+                Job::Redirects,
+                "_redirects".into(),
+            ));
         }
         if config.sitemap {
-            let parts = self
-                .sitemap_urls
-                .len()
-                .div_ceil(feeds::SITEMAP_MAX_URLS)
-                .max(1);
-            if parts == 1 {
-                push("sitemap.xml".into(), Job::Sitemap(0), "sitemap".into());
-            } else {
-                push(
-                    "sitemap.xml".into(),
-                    Job::SitemapIndex,
-                    "sitemap index".into(),
-                );
-                for p in 0..parts {
-                    push(
-                        format!("sitemap-{}.xml", p + 1),
-                        Job::Sitemap(p),
-                        "sitemap part".into(),
-                    );
-                }
-            }
+            out.extend(sitemap_jobs(self.sitemap_urls.len()));
         }
         let mut seen: HashMap<&str, &str> = HashMap::with_capacity(out.len());
         let mut clashes = Vec::new();
@@ -257,6 +311,64 @@ impl<'a> Renderer<'a> {
             )));
         }
         Ok(out)
+    }
+
+    /// The files that show article `i`, when it changed in place (same URL,
+    /// date, section and tags): its page, its neighbours' pages, the list
+    /// pages and feeds it appears on, and the sitemap part.
+    pub fn plan_for_article(&self, i: usize) -> Vec<Planned> {
+        let index = self.index;
+        let config = self.config;
+        let mut out = vec![Planned {
+            output: output_file(&index.paths[i]),
+            job: Job::Article(i),
+            origin: index.articles[i].source.display().to_string(),
+        }];
+        let neighbours = match index.section_of[i] {
+            Some(s) => {
+                let members = &index.sections[s].members;
+                let pos = index.section_pos[i];
+                [
+                    members.get(pos + 1).copied(),
+                    pos.checked_sub(1).map(|p| members[p]),
+                ]
+            }
+            None => [index.articles.get(i + 1).map(|_| i + 1), i.checked_sub(1)],
+        };
+        for j in neighbours.into_iter().flatten() {
+            out.push(Planned {
+                output: output_file(&index.paths[j]),
+                job: Job::Article(j),
+                origin: index.articles[j].source.display().to_string(),
+            });
+        }
+        let per = config.paginate_by;
+        for (li, list) in self.lists.iter().enumerate() {
+            // Members are in index order, which is ascending.
+            let Ok(pos) = list.members.binary_search(&i) else {
+                continue;
+            };
+            out.push(list_page_job(list, li, pos / per + 1));
+            if pos < config.feeds.limit {
+                out.extend(feed_jobs(list, li, config));
+            }
+        }
+        // The home page's per-section blocks show each section's newest four.
+        if index.section_of[i].is_some()
+            && index.section_pos[i] < 4
+            && !out.iter().any(|p| p.output == "index.html")
+        {
+            out.push(list_page_job(&self.lists[0], 0, 1));
+        }
+        if config.sitemap {
+            let part = i / feeds::SITEMAP_MAX_URLS;
+            out.extend(
+                sitemap_jobs(self.sitemap_urls.len())
+                    .into_iter()
+                    .filter(|p| matches!(p.job, Job::Sitemap(n) if n == part)),
+            );
+        }
+        out
     }
 
     fn base_context(&self, kind: &str, path: &str, feeds: Vec<FeedLink>) -> Context {
@@ -291,7 +403,7 @@ impl<'a> Renderer<'a> {
                 let mut ctx = self.base_context(
                     "tags",
                     &format!("/{}/", config.tags_path),
-                    self.site_feeds.clone(),
+                    self.site_feeds.to_vec(),
                 );
                 let tags: Vec<_> = index
                     .tags
@@ -299,21 +411,21 @@ impl<'a> Renderer<'a> {
                     .map(|t| views::tag_view(t, config, false))
                     .collect();
                 ctx.insert("tags", &tags);
-                render(&self.tera, "tags.html", &ctx, &p.output)?
+                render(self.tera, "tags.html", &ctx, &p.output)?
             }
             Job::Archive => {
-                let mut ctx = self.base_context("archive", "/archive/", self.site_feeds.clone());
+                let mut ctx = self.base_context("archive", "/archive/", self.site_feeds.to_vec());
                 ctx.insert("years", &self.archive_years());
-                render(&self.tera, "archive.html", &ctx, &p.output)?
+                render(self.tera, "archive.html", &ctx, &p.output)?
             }
             Job::NotFound => {
-                let ctx = self.base_context("404", "/404.html", self.site_feeds.clone());
-                render(&self.tera, "404.html", &ctx, &p.output)?
+                let ctx = self.base_context("404", "/404.html", self.site_feeds.to_vec());
+                render(self.tera, "404.html", &ctx, &p.output)?
             }
             Job::Redirect { to } => feeds::redirect_page(to).into_bytes(),
             Job::Rss(li) => feeds::rss(self, &self.lists[*li]).into_bytes(),
             Job::Atom(li) => feeds::atom(self, &self.lists[*li]).into_bytes(),
-            Job::Sitemap(part) => feeds::sitemap(&self.sitemap_urls, *part).into_bytes(),
+            Job::Sitemap(part) => feeds::sitemap(self.sitemap_urls, *part).into_bytes(),
             Job::SitemapIndex => feeds::sitemap_index(self.sitemap_urls.len(), config).into_bytes(),
             Job::Robots => feeds::robots(config).into_bytes(),
             Job::Redirects => feeds::netlify_redirects(index, config).into_bytes(),
@@ -340,7 +452,7 @@ impl<'a> Renderer<'a> {
             }
             None => (index.articles.get(i + 1).map(|_| i + 1), i.checked_sub(1)),
         };
-        let mut feeds = self.site_feeds.clone();
+        let mut feeds = self.site_feeds.to_vec();
         if let Some(s) = index.section_of[i] {
             let sec = &index.sections[s];
             feeds.extend(views::feed_links(
@@ -359,7 +471,7 @@ impl<'a> Renderer<'a> {
             "next",
             next.map_or_else(Value::none, |j| self.views[j].clone()),
         );
-        render(&self.tera, "article.html", &ctx, output)
+        render(self.tera, "article.html", &ctx, output)
     }
 
     fn render_list(
@@ -383,7 +495,7 @@ impl<'a> Renderer<'a> {
             ListKind::Month(..) => ("month.html", "month"),
             ListKind::Day(..) => ("day.html", "day"),
         };
-        let mut feeds = self.site_feeds.clone();
+        let mut feeds = self.site_feeds.to_vec();
         match list.kind {
             ListKind::Section(s) => feeds.extend(views::feed_links(
                 &list.base,
@@ -451,7 +563,7 @@ impl<'a> Renderer<'a> {
                 &self.period(y, Some(m), Some(d), list.members.len()),
             ),
         }
-        render(&self.tera, template, &ctx, output)
+        render(self.tera, template, &ctx, output)
     }
 
     fn period(&self, year: i16, month: Option<i8>, day: Option<i8>, count: usize) -> Period {

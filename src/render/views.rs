@@ -91,7 +91,14 @@ struct ArticleView<'a> {
 pub fn article_views(index: &Index, section_values: &[Value], config: &Config) -> Vec<Value> {
     (0..index.articles.len())
         .into_par_iter()
-        .map(|i| {
+        .map(|i| article_view(index, i, section_values, config))
+        .collect()
+}
+
+/// One article's view (also used by `serve` to refresh a single article).
+pub fn article_view(index: &Index, i: usize, section_values: &[Value], config: &Config) -> Value {
+    {
+        {
             let a: &Article = &index.articles[i];
             value(&ArticleView {
                 title: &a.title,
@@ -126,8 +133,8 @@ pub fn article_views(index: &Index, section_values: &[Value], config: &Config) -
                 source: a.source_credit.as_deref(),
                 extra: &a.extra,
             })
-        })
-        .collect()
+        }
+    }
 }
 
 /// A front-matter image: absolute URLs as is, site paths under the base URL.

@@ -2,8 +2,10 @@
 //! the site and rebuild on change, and tell open pages to reload over
 //! Server-Sent Events. Nothing of this reaches `public/`.
 //!
-//! Rebuilds are full builds for now (the staged write keeps unchanged files);
-//! incremental re-rendering is the next step (issue 4).
+//! An edit that leaves an article in place (same URL, date, section, tags)
+//! re-parses that one file and re-renders only the pages that show it;
+//! anything else (new, deleted or moved articles, templates, config) is a full
+//! rebuild, which still writes only the files whose bytes changed.
 
 pub mod server;
 pub mod watch;
@@ -17,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, build};
+use crate::site::{BuildOptions, Built, Incremental, build_site, update_article};
 use watch::{ChangeKind, classify};
 
 const EVENTS_PATH: &str = "/__bantin/events";
@@ -83,7 +85,15 @@ pub fn run(
         drafts,
         output: out,
     };
-    rebuild(&config, &options, &preview, &[ChangeKind::Config], log);
+    let mut built = None;
+    rebuild(
+        &config,
+        &options,
+        &preview,
+        &[ChangeKind::Config],
+        &mut built,
+        log,
+    );
     log(&format!(
         "Serving at http://{host}:{port}/ (Ctrl-C to stop)"
     ));
@@ -100,7 +110,7 @@ pub fn run(
     });
 
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(80), None, tx)?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)?;
     let theme_dir = config.theme_dir();
     let mut watched = vec![config.root.join(crate::config::CONFIG_FILE)];
     for d in ["content", "templates", "static"] {
@@ -122,6 +132,28 @@ pub fn run(
         if kinds.is_empty() {
             continue;
         }
+        if kinds == [ChangeKind::Content]
+            && let Some(b) = built.as_mut()
+        {
+            let t = Instant::now();
+            match update_in_place(&config, b, &paths, &options.output) {
+                Ok(Some((pages, written))) => {
+                    log(&format!(
+                        "updated in place: {pages} pages re-rendered, {written} changed, in {:.1} ms",
+                        t.elapsed().as_secs_f64() * 1e3
+                    ));
+                    preview.publish("reload".into());
+                    continue;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    log(&msg);
+                    preview.publish(format!("error:{}", escape_html(&msg)));
+                    continue;
+                }
+            }
+        }
         if kinds.contains(&ChangeKind::Config) {
             match crate::config::Config::load(&config.root) {
                 Ok(mut c) => {
@@ -135,9 +167,55 @@ pub fn run(
                 }
             }
         }
-        rebuild(&config, &options, &preview, &kinds, log);
+        rebuild(&config, &options, &preview, &kinds, &mut built, log);
     }
     Ok(())
+}
+
+/// Applies content edits in place; None when a full build is needed.
+fn update_in_place(
+    config: &Config,
+    built: &mut Built,
+    paths: &[&Path],
+    output: &Path,
+) -> Result<Option<(usize, usize)>> {
+    let relevant: Vec<&Path> = paths
+        .iter()
+        .copied()
+        .filter(|p| {
+            !crate::load::is_ignored_name(&p.file_name().unwrap_or_default().to_string_lossy())
+        })
+        .collect();
+    let mut files: Vec<&Path> = relevant
+        .iter()
+        .copied()
+        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
+        .collect();
+    files.sort();
+    files.dedup();
+    let mut all = relevant.clone();
+    all.sort();
+    all.dedup();
+    if files.is_empty() || files.len() != all.len() {
+        return Ok(None);
+    }
+    let (mut pages, mut written) = (0, 0);
+    for f in files {
+        let Ok(rel) = f.strip_prefix(&config.root) else {
+            return Ok(None);
+        };
+        match update_article(config, built, rel, output)? {
+            Incremental::Applied {
+                pages: p,
+                written: w,
+            } => {
+                pages += p;
+                written += w;
+            }
+            Incremental::NeedsFullBuild => return Ok(None),
+        }
+    }
+    Ok(Some((pages, written)))
 }
 
 fn rebuild(
@@ -145,11 +223,13 @@ fn rebuild(
     options: &BuildOptions,
     preview: &Preview,
     kinds: &[ChangeKind],
+    built: &mut Option<Built>,
     log: &(dyn Fn(&str) + Sync),
 ) {
     let t = Instant::now();
-    match build(config, options) {
-        Ok(report) => {
+    match build_site(config, options) {
+        Ok(b) => {
+            let report = &b.report;
             let what: Vec<String> = kinds
                 .iter()
                 .map(|k| format!("{k:?}").to_lowercase())
@@ -162,6 +242,7 @@ fn rebuild(
                 t.elapsed().as_millis()
             ));
             let css_only = kinds == [ChangeKind::Static];
+            *built = Some(b);
             preview.publish(if css_only {
                 "css".into()
             } else {
