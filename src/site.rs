@@ -222,7 +222,8 @@ pub fn update_article(
     let same_place = new.date == old.date
         && new.tags == old.tags
         && new.explicit_slug == old.explicit_slug
-        && new.title_slug == old.title_slug
+        // The title only decides the URL when there is no `slug:`.
+        && (new.explicit_slug.is_some() || new.title_slug == old.title_slug)
         && new.aliases == old.aliases
         && new.draft == old.draft;
     if !same_place {

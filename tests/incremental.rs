@@ -1,0 +1,138 @@
+//! `serve`'s in-place update must give exactly the files a full build gives.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bantin::config::Config;
+use bantin::site::{BuildOptions, Incremental, build, build_site, update_article};
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            (
+                e.path().strip_prefix(dir).unwrap().to_path_buf(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn example_site(tmp: &Path) -> PathBuf {
+    let root = tmp.join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for d in ["content", "static", "themes"] {
+        copy_dir(&repo.join(d), &root.join(d));
+    }
+    std::fs::copy(repo.join("config.yaml"), root.join("config.yaml")).unwrap();
+    root
+}
+
+#[test]
+fn in_place_update_matches_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example_site(tmp.path());
+    let config = Config::load(&root).unwrap();
+    let live = tmp.path().join("live");
+    let mut built = build_site(
+        &config,
+        &BuildOptions {
+            drafts: false,
+            output: live.clone(),
+        },
+    )
+    .unwrap();
+
+    // Edit the body, summary and title of an article with an explicit slug.
+    let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let edited = text
+        .replacen("title: \"", "title: \"[Cập nhật] ", 1)
+        .replacen("summary: \"", "summary: \"Tin mới: ", 1)
+        + "\nĐoạn bổ sung với **chữ đậm**.\n";
+    assert_ne!(text, edited);
+    std::fs::write(root.join(rel), &edited).unwrap();
+
+    let result = update_article(&config, &mut built, rel, &live).unwrap();
+    let Incremental::Applied { pages, written } = result else {
+        panic!("expected an in-place update, got {result:?}")
+    };
+    assert!(pages < 40, "re-rendered {pages} files");
+    assert!(written >= 3, "page, lists and feeds change: {written}");
+
+    let full = tmp.path().join("full");
+    build(
+        &config,
+        &BuildOptions {
+            drafts: false,
+            output: full.clone(),
+        },
+    )
+    .unwrap();
+    let (a, b) = (tree(&live), tree(&full));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &b {
+        assert!(
+            a[path] == *bytes,
+            "{} differs from a full build",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn moved_articles_need_a_full_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example_site(tmp.path());
+    let config = Config::load(&root).unwrap();
+    let live = tmp.path().join("live");
+    let mut built = build_site(
+        &config,
+        &BuildOptions {
+            drafts: false,
+            output: live.clone(),
+        },
+    )
+    .unwrap();
+    let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");
+    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    // A new tag changes lists beyond this article's pages.
+    std::fs::write(
+        root.join(rel),
+        text.replacen("tags: [", "tags: [\"Chủ đề mới\", ", 1),
+    )
+    .unwrap();
+    assert_eq!(
+        update_article(&config, &mut built, rel, &live).unwrap(),
+        Incremental::NeedsFullBuild
+    );
+    // A file that is not an article of the site.
+    assert_eq!(
+        update_article(
+            &config,
+            &mut built,
+            Path::new("content/kinh-te/moi.md"),
+            &live
+        )
+        .unwrap(),
+        Incremental::NeedsFullBuild
+    );
+    // A broken edit is an error, not a rebuild.
+    std::fs::write(root.join(rel), "---\ntitle: [\n---\n").unwrap();
+    assert!(update_article(&config, &mut built, rel, &live).is_err());
+}
