@@ -146,7 +146,7 @@ mod tests {
         ] {
             let blocks = [Block::Paragraph(text.to_string())];
             assert_eq!(
-                render(&md_paragraph(text), "/"),
+                render(&md_paragraph(text), "/", "/"),
                 body_html(&blocks),
                 "{text}"
             );

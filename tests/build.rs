@@ -800,7 +800,11 @@ fn base_url_with_a_path_prefixes_every_link() {
     assert!(body.contains("<a href=\"/bao/archive/\">lưu trữ</a>"));
     assert!(body.contains("<img src=\"/bao/images/mua.svg\" alt=\"mưa\" />"));
     assert!(body.contains("<a href=\"https://example.com/a\">giữ nguyên</a>"));
-    assert!(body.contains("<a href=\"tin-khac/\">tương đối</a>"));
+    // Relative links and images are relative to the article's file, whose
+    // neighbours are published in the section's folder.
+    assert!(body.contains("<a href=\"/bao/thoi-su/anh.svg\">tương đối</a>"));
+    assert!(body.contains("<img src=\"/bao/thoi-su/anh.svg\" alt=\"Ảnh minh họa\" />"));
+    assert!(site.exists("thoi-su/anh.svg"));
     assert!(body.contains("<img src=\"https://example.org/bao/images/mua.svg\""));
 
     let home = site.read("index.html");

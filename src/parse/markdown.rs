@@ -11,16 +11,36 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// `/x` -> `{base_path}x`; other links are left alone.
-fn rebase<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
-    if base_path != "/" && dest.starts_with('/') && !dest.starts_with("//") {
-        CowStr::from(format!("{base_path}{}", &dest[1..]))
-    } else {
-        dest
+/// `/x` -> `{base_path}x`; a relative `anh.jpg` -> `{dir_url}anh.jpg`, because
+/// authors mean "beside this file" and the page itself lives one folder
+/// deeper (`/thoi-su/slug/`) than the file's assets (`/thoi-su/anh.jpg`).
+/// Absolute URLs, fragments and `mailto:`-style links are left alone.
+fn rebase<'a>(dest: CowStr<'a>, base_path: &str, dir_url: &str) -> CowStr<'a> {
+    if dest.starts_with("//") || dest.is_empty() || dest.starts_with('#') || dest.starts_with('?') {
+        return dest;
     }
+    if let Some(rest) = dest.strip_prefix('/') {
+        return if base_path == "/" {
+            dest
+        } else {
+            CowStr::from(format!("{base_path}{rest}"))
+        };
+    }
+    let has_scheme = dest.split_once(':').is_some_and(|(scheme, _)| {
+        !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    });
+    if has_scheme {
+        return dest;
+    }
+    CowStr::from(format!("{dir_url}{dest}"))
 }
 
-pub fn render(markdown: &str, base_path: &str) -> String {
+/// Markdown to HTML; `dir_url` is the URL path of the source file's folder
+/// (`/bao/thoi-su/`), for relative links.
+pub fn render(markdown: &str, base_path: &str, dir_url: &str) -> String {
     let parser = Parser::new_ext(markdown, options()).map(|event| match event {
         Event::Start(Tag::Link {
             link_type,
@@ -29,7 +49,7 @@ pub fn render(markdown: &str, base_path: &str) -> String {
             id,
         }) => Event::Start(Tag::Link {
             link_type,
-            dest_url: rebase(dest_url, base_path),
+            dest_url: rebase(dest_url, base_path, dir_url),
             title,
             id,
         }),
@@ -40,7 +60,7 @@ pub fn render(markdown: &str, base_path: &str) -> String {
             id,
         }) => Event::Start(Tag::Image {
             link_type,
-            dest_url: rebase(dest_url, base_path),
+            dest_url: rebase(dest_url, base_path, dir_url),
             title,
             id,
         }),
@@ -72,16 +92,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rebases_root_relative_links() {
+    fn rebases_root_and_file_relative_links() {
         let html = render(
-            "[a](/tags/) ![i](/img/x.svg) [b](https://x.org/) [c](//cdn/x) [d](rel/)",
+            "[a](/tags/) ![i](/img/x.svg) [b](https://x.org/) [c](//cdn/x) [d](rel/) ![e](anh.jpg) [f](#g) [h](mailto:a@b.vn)",
             "/bao/",
+            "/bao/thoi-su/",
         );
         assert!(html.contains(r#"href="/bao/tags/""#));
         assert!(html.contains(r#"src="/bao/img/x.svg""#));
         assert!(html.contains(r#"href="https://x.org/""#));
         assert!(html.contains(r#"href="//cdn/x""#));
-        assert!(html.contains(r#"href="rel/""#));
+        assert!(html.contains(r#"href="/bao/thoi-su/rel/""#));
+        assert!(html.contains(r#"src="/bao/thoi-su/anh.jpg""#));
+        assert!(html.contains(r##"href="#g""##));
+        assert!(html.contains(r#"href="mailto:a@b.vn""#));
     }
 
     #[test]

@@ -436,7 +436,14 @@ impl<'a> Renderer<'a> {
         let index = self.index;
         let a = &index.articles[i];
         let html = match &a.body {
-            Body::Markdown(md) => markdown::render(md, self.config.base_path()),
+            Body::Markdown(md) => {
+                let base = self.config.base_path();
+                let dir = match index.section_of[i] {
+                    Some(s) => format!("{base}{}/", index.sections[s].name),
+                    None => base.to_string(),
+                };
+                markdown::render(md, base, &dir)
+            }
             Body::Html(h) => h.clone(),
         };
         let mut page = self.views[i].as_map().cloned().unwrap_or_default();
