@@ -24,6 +24,19 @@ pub struct BuildOptions {
     pub output: PathBuf,
 }
 
+/// Told how far rendering is, so a terminal can draw a progress bar (the
+/// library itself never prints).
+pub trait Progress: Sync {
+    fn start(&self, _total_files: usize) {}
+    fn file_done(&self) {}
+    fn finish(&self) {}
+}
+
+/// For callers that show no progress.
+pub struct NoProgress;
+
+impl Progress for NoProgress {}
+
 /// Wall time of each stage, for `--timings` and the benchmark.
 #[derive(Debug, Default, Clone)]
 pub struct Timings {
@@ -131,7 +144,7 @@ pub fn index_site(config: &Config, drafts: bool) -> Result<(Index, Vec<SourceFil
 
 /// The whole build, into `options.output`.
 pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
-    build_site(config, options).map(|b| b.report)
+    build_site(config, options, &NoProgress).map(|b| b.report)
 }
 
 /// A finished build with the state `serve` reuses to re-render single pages.
@@ -143,7 +156,11 @@ pub struct Built {
 }
 
 /// [`build`], keeping the index and render state.
-pub fn build_site(config: &Config, options: &BuildOptions) -> Result<Built> {
+pub fn build_site(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Built> {
     let (index, assets, mut timings) = index_site(config, options.drafts)?;
     let t = Instant::now();
     let mut theme = load_theme(config)?;
@@ -158,7 +175,14 @@ pub fn build_site(config: &Config, options: &BuildOptions) -> Result<Built> {
     let plan = renderer.plan(&theme)?;
     check_output_location(config, &options.output)?;
     let out = StagedOutput::begin(&options.output)?;
-    match renderer.render_all(&plan, &|rel, bytes| out.write(rel, bytes)) {
+    progress.start(plan.len());
+    let rendered = renderer.render_all(&plan, &|rel, bytes| {
+        out.write(rel, bytes)?;
+        progress.file_done();
+        Ok(())
+    });
+    progress.finish();
+    match rendered {
         Ok(()) => {}
         Err(e) => {
             out.abort();

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bantin::config::Config;
-use bantin::site::{BuildOptions, Incremental, build, build_site, update_article};
+use bantin::site::{BuildOptions, Incremental, NoProgress, build, build_site, update_article};
 
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
@@ -55,6 +55,7 @@ fn in_place_update_matches_a_full_build() {
             drafts: false,
             output: live.clone(),
         },
+        &NoProgress,
     )
     .unwrap();
 
@@ -107,6 +108,7 @@ fn moved_articles_need_a_full_build() {
             drafts: false,
             output: live.clone(),
         },
+        &NoProgress,
     )
     .unwrap();
     let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bantin::site::{BuildOptions, build};
+use bantin::site::{BuildOptions, Progress, build_site};
 
 use super::RootArg;
 
@@ -37,13 +37,16 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         Some(o) => std::path::absolute(o)?,
         None => config.root.join("public"),
     };
-    let report = build(
+    let bar = Bar::new();
+    let report = build_site(
         &config,
         &BuildOptions {
             drafts: args.drafts,
             output: output.clone(),
         },
-    )?;
+        &bar,
+    )?
+    .report;
     let mut err = std::io::stderr().lock();
     for w in &report.warnings {
         writeln!(err, "warning: {w}")?;
@@ -76,4 +79,39 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         start.elapsed().as_secs_f64()
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar on stderr for large builds, when stderr is a terminal.
+struct Bar(std::sync::OnceLock<indicatif::ProgressBar>);
+
+impl Bar {
+    fn new() -> Self {
+        Bar(std::sync::OnceLock::new())
+    }
+}
+
+impl Progress for Bar {
+    fn start(&self, total: usize) {
+        use std::io::IsTerminal;
+        if total >= 2000 && std::io::stderr().is_terminal() {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} files {elapsed}")
+                    .expect("valid progress template"),
+            );
+            let _ = self.0.set(bar);
+        }
+    }
+
+    fn file_done(&self) {
+        if let Some(b) = self.0.get() {
+            b.inc(1);
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(b) = self.0.get() {
+            b.finish_and_clear();
+        }
+    }
 }

@@ -13,6 +13,9 @@ pub(crate) struct ServeArgs {
     pub(crate) bind: String,
     #[arg(long, default_value_t = 1111)]
     pub(crate) port: u16,
+    /// Open the preview in the default browser.
+    #[arg(long)]
+    pub(crate) open: bool,
     /// Include articles marked `draft: true`.
     #[arg(long)]
     pub(crate) drafts: bool,
@@ -20,8 +23,13 @@ pub(crate) struct ServeArgs {
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let config = super::load_config(&args.root.root)?;
-    bantin::serve::run(config, &args.bind, args.port, args.drafts, &|line| {
-        eprintln!("{line}")
-    })?;
+    bantin::serve::run(
+        config,
+        &args.bind,
+        args.port,
+        args.drafts,
+        args.open,
+        &|line| eprintln!("{line}"),
+    )?;
     Ok(ExitCode::SUCCESS)
 }

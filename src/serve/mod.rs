@@ -63,6 +63,7 @@ pub fn run(
     bind: &str,
     port: u16,
     drafts: bool,
+    open: bool,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
     let listener = TcpListener::bind((bind, port))
@@ -73,9 +74,14 @@ pub fn run(
         bind.to_string()
     };
     config.set_base_url(&format!("http://{host}:{port}/"))?;
-    let out = std::env::temp_dir()
-        .join(format!("bantin-serve-{}-{port}", std::process::id()))
-        .join("site");
+    let private = std::env::temp_dir().join(format!("bantin-serve-{}-{port}", std::process::id()));
+    let out = private.join("site");
+    // The preview output is private and temporary: remove it on Ctrl-C.
+    let cleanup = private.clone();
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&cleanup);
+        std::process::exit(0);
+    });
     let preview = Arc::new(Preview {
         out: out.clone(),
         shared: Mutex::new(Shared::default()),
@@ -94,9 +100,11 @@ pub fn run(
         &mut built,
         log,
     );
-    log(&format!(
-        "Serving at http://{host}:{port}/ (Ctrl-C to stop)"
-    ));
+    let url = format!("http://{host}:{port}/");
+    log(&format!("Serving at {url} (Ctrl-C to stop)"));
+    if open {
+        open_browser(&url);
+    }
 
     let loopback = server::is_loopback_host(bind);
     let p = Arc::clone(&preview);
@@ -139,7 +147,8 @@ pub fn run(
             match update_in_place(&config, b, &paths, &options.output) {
                 Ok(Some((pages, written))) => {
                     log(&format!(
-                        "updated in place: {pages} pages re-rendered, {written} changed, in {:.1} ms",
+                        "updated {} in place: {pages} pages re-rendered, {written} changed, in {:.1} ms",
+                        changed_names(&paths, &config.root),
                         t.elapsed().as_secs_f64() * 1e3
                     ));
                     preview.publish("reload".into());
@@ -170,6 +179,39 @@ pub fn run(
         rebuild(&config, &options, &preview, &kinds, &mut built, log);
     }
     Ok(())
+}
+
+/// The changed files, relative to the site, for the terminal.
+fn changed_names(paths: &[&Path], root: &Path) -> String {
+    let mut names: Vec<String> = paths
+        .iter()
+        .filter(|p| {
+            !crate::load::is_ignored_name(&p.file_name().unwrap_or_default().to_string_lossy())
+        })
+        .map(|p| crate::load::slash_path(p.strip_prefix(root).unwrap_or(p)))
+        .collect();
+    names.sort();
+    names.dedup();
+    match names.len() {
+        0..=3 => names.join(", "),
+        n => format!("{}, ... ({n} files)", names[..3].join(", ")),
+    }
+}
+
+/// Opens the preview in the desktop's browser; failure only means no browser.
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    let _ = std::process::Command::new(cmd)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
 }
 
 /// Applies content edits in place; None when a full build is needed.
@@ -227,7 +269,7 @@ fn rebuild(
     log: &(dyn Fn(&str) + Sync),
 ) {
     let t = Instant::now();
-    match build_site(config, options) {
+    match build_site(config, options, &crate::site::NoProgress) {
         Ok(b) => {
             let report = &b.report;
             let what: Vec<String> = kinds
