@@ -182,12 +182,12 @@ pub fn build_site(
         Ok(())
     });
     progress.finish();
-    match rendered {
-        Ok(()) => {}
-        Err(e) => {
-            out.abort();
-            return Err(e);
-        }
+    if let Err(e) = rendered {
+        out.abort();
+        return Err(match e.downcast::<crate::error::TemplateError>() {
+            Ok(t) => crate::error::TemplateError(crate::render::with_origins(t.0, &theme)).into(),
+            Err(e) => e,
+        });
     }
     timings.render_write = t.elapsed();
     let t = Instant::now();

@@ -259,7 +259,23 @@ fn template_error_is_exit_code_1_and_names_the_page() {
     let run = site.build(&[]);
     run.assert_code(1);
     assert!(run.stderr.starts_with("template error: "), "{}", run.stderr);
-    assert!(run.stderr.contains("no_such_filter"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("Unknown filter `no_such_filter`"),
+        "{}",
+        run.stderr
+    );
+    // Line and column in the template, and which file that template is.
+    assert!(
+        run.stderr.contains(" --> article.html:1:58"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("\n  article.html is templates/article.html"),
+        "{}",
+        run.stderr
+    );
     assert!(!site.out.exists());
 }
 

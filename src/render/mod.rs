@@ -36,13 +36,8 @@ pub fn build_tera(config: &Config, theme: &Theme) -> Result<Tera, TemplateError>
     for (name, (text, _origin)) in &theme.templates {
         sources.push((name.as_str(), text.as_str()));
     }
-    tera.add_raw_templates(sources).map_err(|e| {
-        TemplateError(format!(
-            "{}\n(templates are read from {})",
-            error_chain(&e),
-            template_origins(theme)
-        ))
-    })?;
+    tera.add_raw_templates(sources)
+        .map_err(|e| TemplateError(with_origins(error_chain(&e), theme)))?;
     let missing: Vec<&str> = REQUIRED_TEMPLATES
         .iter()
         .copied()
@@ -60,20 +55,21 @@ pub fn build_tera(config: &Config, theme: &Theme) -> Result<Tera, TemplateError>
     Ok(tera)
 }
 
-fn template_origins(theme: &Theme) -> String {
-    let mut dirs: Vec<String> = theme
-        .templates
-        .iter()
-        .map(|(name, (_, origin))| {
-            origin
-                .strip_suffix(name.as_str())
-                .unwrap_or(origin)
-                .to_string()
-        })
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    dirs.join(", ")
+/// Tera names templates (`article.html`); say which file each one named in
+/// `message` is, since the site's `templates/` may override the theme's.
+pub fn with_origins(mut message: String, theme: &Theme) -> String {
+    let mut notes = Vec::new();
+    for (name, (_, origin)) in &theme.templates {
+        if message.contains(&format!("--> {name}:")) || message.contains(&format!(" with {name}:"))
+        {
+            notes.push(format!("  {name} is {origin}"));
+        }
+    }
+    if !notes.is_empty() {
+        message.push('\n');
+        message.push_str(&notes.join("\n"));
+    }
+    message
 }
 
 /// Tera hides the real cause under "failed to render"; show every layer.
