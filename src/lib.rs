@@ -20,6 +20,7 @@ pub mod parse;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod suggest;
 pub mod tag_rules;
 pub mod text;
 pub mod theme;

@@ -291,3 +291,48 @@ fn no_word_is_lost_on_a_generated_corpus() {
         3000
     );
 }
+
+#[test]
+fn suggests_tag_rules_from_recurring_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("raw");
+    std::fs::create_dir_all(&src).unwrap();
+    for (i, body) in [
+        "UBND TP Cần Thơ họp với LĐLĐ.",
+        "LĐLĐ và UBND TP Cần Thơ ký kết.",
+        "Trời mưa to.",
+    ]
+    .iter()
+    .enumerate()
+    {
+        std::fs::write(
+            src.join(format!("{i}.txt")),
+            format!("0{}/03/2024 - 08:00\n\nTít {i}\n\n(CT) - {body}\n", i + 1),
+        )
+        .unwrap();
+    }
+    let out = bantin()
+        .arg("import")
+        .arg(&src)
+        .arg("--into")
+        .arg(tmp.path().join("out"))
+        .args(["--dry-run", "--suggest-tags", "--root"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let snippet: Vec<&str> = stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("tag_rules:"))
+        .collect();
+    assert_eq!(
+        snippet,
+        [
+            "tag_rules:",
+            "  - { match: [\"LĐLĐ\"], tags: [\"LĐLĐ\"] }  # 2",
+            "  - { match: [\"UBND TP Cần Thơ\"], tags: [\"UBND TP Cần Thơ\"] }  # 2",
+        ]
+    );
+    assert!(!tmp.path().join("out").exists(), "--dry-run writes nothing");
+}

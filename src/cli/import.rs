@@ -32,6 +32,10 @@ pub(crate) struct ImportArgs {
     /// Overwrite existing files.
     #[arg(long)]
     pub(crate) force: bool,
+    /// Also print `tag_rules` suggestions: proper-noun phrases that recur
+    /// across the imported articles, ready to paste into config.yaml.
+    #[arg(long)]
+    pub(crate) suggest_tags: bool,
     /// Site folder whose config.yaml (timezone, raw rules, tag rules) applies.
     #[arg(long, default_value = ".")]
     pub(crate) root: PathBuf,
@@ -82,7 +86,7 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         b
     });
     // Parse in parallel; name and write in input order so names are deterministic.
-    let converted: Vec<Result<(String, String), ContentError>> = files
+    let converted: Vec<Result<(String, String, String), ContentError>> = files
         .par_iter()
         .map(|f| {
             let shown = f.as_path();
@@ -100,9 +104,16 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             if let Some(b) = &bar {
                 b.inc(1);
             }
+            // The lead without its dateline: "(CT)" is not a subject.
+            let plain = [raw.title.as_str(), raw.lead.as_str()]
+                .into_iter()
+                .chain(raw.blocks.iter().skip(1).map(|b| b.text()))
+                .collect::<Vec<_>>()
+                .join("\n");
             Ok((
                 text::truncate_slug(&text::slugify(&raw.title), 80).to_string(),
                 md,
+                plain,
             ))
         })
         .collect();
@@ -113,14 +124,16 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
     let mut errors = Vec::new();
     let (mut written, mut unchanged) = (0, 0);
     let mut out = std::io::stdout().lock();
+    let mut texts = Vec::new();
     for (f, r) in files.iter().zip(converted) {
-        let (slug, md) = match r {
+        let (slug, md, plain) = match r {
             Ok(x) => x,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
+        texts.push(plain);
         // The same source imported again maps to the same file.
         let existing_same = |name: &str| -> bool {
             std::fs::read(dest.join(name)).is_ok_and(|b| b == md.as_bytes())
@@ -155,11 +168,48 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         if written == 1 { "" } else { "s" },
         errors.len()
     )?;
+    if args.suggest_tags {
+        print_suggestions(&mut out, &texts, &config)?;
+    }
     Ok(if errors.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// Phrases in at least 2 articles (and 2% of them), not already covered by a
+/// tag rule, as a `tag_rules:` snippet.
+fn print_suggestions(
+    out: &mut impl Write,
+    texts: &[String],
+    config: &Config,
+) -> anyhow::Result<()> {
+    let min = (texts.len() / 50).max(2);
+    let known: Vec<String> = config
+        .tag_rules
+        .iter()
+        .flat_map(|r| r.phrases.iter().map(|p| p.to_lowercase()))
+        .collect();
+    let suggestions: Vec<(String, usize)> = bantin::suggest::suggest(texts, min)
+        .into_iter()
+        .filter(|(p, _)| !known.contains(&p.to_lowercase()))
+        .take(25)
+        .collect();
+    if suggestions.is_empty() {
+        writeln!(out, "# no phrase recurs in {min} or more of these articles")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "# Suggested tag rules (phrase: articles mentioning it); edit and paste into config.yaml"
+    )?;
+    writeln!(out, "tag_rules:")?;
+    for (phrase, n) in suggestions {
+        let quoted = serde_json::to_string(&phrase)?;
+        writeln!(out, "  - {{ match: [{quoted}], tags: [{quoted}] }}  # {n}")?;
+    }
+    Ok(())
 }
 
 fn display(p: &Path) -> String {
