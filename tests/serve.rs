@@ -147,3 +147,41 @@ fn serves_reloads_and_refuses_unsafe_requests() {
     std::fs::remove_file(tmp.path().join("content/thoi-su/a.md")).unwrap();
     wait_for("the deletion", || get(port, "/thoi-su/a/").0 == 404);
 }
+
+#[test]
+fn port_zero_serves_links_with_the_real_port() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let mut child = Command::cargo_bin("bantin")
+        .unwrap()
+        .args(["serve", "--port", "0", "--root"])
+        .arg(tmp.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let _serve = Serve(child);
+    let mut port = 0;
+    for line in std::io::BufReader::new(stderr).lines() {
+        let line = line.unwrap();
+        if let Some(rest) = line.strip_prefix("Serving at http://127.0.0.1:") {
+            port = rest.split('/').next().unwrap().parse().unwrap();
+            break;
+        }
+    }
+    assert_ne!(port, 0);
+    let (status, page) = get(port, "/thoi-su/a/");
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!("http://127.0.0.1:{port}/thoi-su/")),
+        "links use the bound port"
+    );
+    assert!(!page.contains("127.0.0.1:0/"));
+    // DNS rebinding: a name that merely starts like a loopback address.
+    assert_eq!(
+        request(port, "GET / HTTP/1.1\r\nHost: 127.evil.example\r\n\r\n").0,
+        403
+    );
+}

@@ -54,7 +54,45 @@ pub fn escape_html(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
+        .replace('\r', "")
         .replace('\n', "&#10;")
+}
+
+/// Folders to watch: the site root itself (not recursively, so a new
+/// `static/` or a rewritten `config.yaml` is seen) and, recursively, the
+/// content, templates, static files and the active theme that exist now.
+fn watch_list(config: &Config) -> Vec<(PathBuf, notify::RecursiveMode)> {
+    let mut v = vec![(config.root.clone(), notify::RecursiveMode::NonRecursive)];
+    for d in ["content", "templates", "static"] {
+        v.push((config.root.join(d), notify::RecursiveMode::Recursive));
+    }
+    v.push((config.theme_dir(), notify::RecursiveMode::Recursive));
+    v.retain(|(p, _)| p.is_dir());
+    v
+}
+
+/// The private output folder: random name, owner-only permissions, removed
+/// on Ctrl-C or SIGTERM. Folders left by killed previews are swept first.
+fn private_output() -> Result<tempfile::TempDir> {
+    let tmp = std::env::temp_dir();
+    #[cfg(target_os = "linux")]
+    if let Ok(entries) = std::fs::read_dir(&tmp) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix("bantin-serve-")
+                .and_then(|r| r.split('-').next())
+            else {
+                continue;
+            };
+            if pid.parse::<u32>().is_ok() && !Path::new("/proc").join(pid).exists() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(tempfile::Builder::new()
+        .prefix(&format!("bantin-serve-{}-", std::process::id()))
+        .tempdir_in(tmp)?)
 }
 
 /// Runs the preview until the process is stopped. `log` receives one line per event.
@@ -68,44 +106,46 @@ pub fn run(
 ) -> Result<()> {
     let listener = TcpListener::bind((bind, port))
         .with_context(|| format!("cannot listen on {bind}:{port}"))?;
+    // `--port 0` asks the system for a free port: links must use that one.
+    let port = listener.local_addr()?.port();
     let host = if bind.contains(':') {
         format!("[{bind}]")
     } else {
         bind.to_string()
     };
     config.set_base_url(&format!("http://{host}:{port}/"))?;
-    let private = std::env::temp_dir().join(format!("bantin-serve-{}-{port}", std::process::id()));
-    let out = private.join("site");
-    // The preview output is private and temporary: remove it on Ctrl-C.
-    let cleanup = private.clone();
+    let private = private_output()?;
+    let cleanup = private.path().to_path_buf();
     let _ = ctrlc::set_handler(move || {
         let _ = std::fs::remove_dir_all(&cleanup);
         std::process::exit(0);
     });
     let preview = Arc::new(Preview {
-        out: out.clone(),
+        out: private.path().join("site"),
         shared: Mutex::new(Shared::default()),
         changed: Condvar::new(),
     });
     let options = BuildOptions {
         drafts,
-        output: out,
+        output: preview.out.clone(),
     };
+
+    // Watch before the first build, so no edit made while it runs, or right
+    // after the first page is served, can be missed.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)?;
+    let mut watched = watch_list(&config);
+    for (p, mode) in &watched {
+        debouncer.watch(p, *mode)?;
+    }
+
     let mut built = None;
-    rebuild(
-        &config,
-        &options,
-        &preview,
-        &[ChangeKind::Config],
-        &mut built,
-        log,
-    );
+    rebuild(&config, &options, &preview, Change::Full, &mut built, log);
     let url = format!("http://{host}:{port}/");
     log(&format!("Serving at {url} (Ctrl-C to stop)"));
     if open {
         open_browser(&url);
     }
-
     let loopback = server::is_loopback_host(bind);
     let p = Arc::clone(&preview);
     std::thread::spawn(move || {
@@ -117,17 +157,6 @@ pub fn run(
         }
     });
 
-    let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)?;
-    let theme_dir = config.theme_dir();
-    let mut watched = vec![config.root.join(crate::config::CONFIG_FILE)];
-    for d in ["content", "templates", "static"] {
-        watched.push(config.root.join(d));
-    }
-    watched.push(theme_dir.clone());
-    for w in watched.iter().filter(|w| w.exists()) {
-        debouncer.watch(w, notify::RecursiveMode::Recursive)?;
-    }
     for batch in rx {
         let Ok(events) = batch else { continue };
         // Reads (the build's own) are access events; only changes count.
@@ -136,6 +165,7 @@ pub fn run(
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.paths.iter().map(PathBuf::as_path))
             .collect();
+        let theme_dir = config.theme_dir();
         let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
         if kinds.is_empty() {
             continue;
@@ -176,9 +206,42 @@ pub fn run(
                 }
             }
         }
-        rebuild(&config, &options, &preview, &kinds, &mut built, log);
+        // A new static/ or templates/ folder, or another theme: watch it.
+        let now = watch_list(&config);
+        if now != watched {
+            for (p, _) in &watched {
+                let _ = debouncer.unwatch(p);
+            }
+            for (p, mode) in &now {
+                let _ = debouncer.watch(p, *mode);
+            }
+            watched = now;
+        }
+        // Only stylesheets changed: pages can swap them without reloading.
+        let css_only = kinds == [ChangeKind::Static]
+            && paths.iter().all(|p| {
+                p.extension().is_some_and(|e| e == "css")
+                    || crate::load::is_ignored_name(
+                        &p.file_name().unwrap_or_default().to_string_lossy(),
+                    )
+            });
+        let change = if css_only {
+            Change::CssOnly
+        } else {
+            Change::Files(&paths)
+        };
+        rebuild(&config, &options, &preview, change, &mut built, log);
     }
+    drop(private);
     Ok(())
+}
+
+/// What a rebuild is for, for the terminal and the reload message.
+#[derive(Clone, Copy)]
+enum Change<'a> {
+    Full,
+    CssOnly,
+    Files(&'a [&'a Path]),
 }
 
 /// The changed files, relative to the site, for the terminal.
@@ -264,28 +327,26 @@ fn rebuild(
     config: &Config,
     options: &BuildOptions,
     preview: &Preview,
-    kinds: &[ChangeKind],
+    change: Change<'_>,
     built: &mut Option<Built>,
     log: &(dyn Fn(&str) + Sync),
 ) {
     let t = Instant::now();
     match build_site(config, options, &crate::site::NoProgress) {
         Ok(b) => {
-            let report = &b.report;
-            let what: Vec<String> = kinds
-                .iter()
-                .map(|k| format!("{k:?}").to_lowercase())
-                .collect();
+            let what = match change {
+                Change::Full => "site".to_string(),
+                Change::CssOnly => "stylesheets".to_string(),
+                Change::Files(paths) => changed_names(paths, &config.root),
+            };
             log(&format!(
-                "rebuilt ({}): {} pages re-rendered, {} changed, in {} ms",
-                what.join(", "),
-                report.files,
-                report.stats.written,
+                "rebuilt ({what}): {} pages, {} changed, in {} ms",
+                b.report.files,
+                b.report.stats.written,
                 t.elapsed().as_millis()
             ));
-            let css_only = kinds == [ChangeKind::Static];
             *built = Some(b);
-            preview.publish(if css_only {
+            preview.publish(if matches!(change, Change::CssOnly) {
                 "css".into()
             } else {
                 "reload".into()
@@ -340,6 +401,9 @@ fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Resu
         );
     }
     if target == EVENTS_PATH {
+        if method == "HEAD" {
+            return respond(&mut out, "200 OK", "text/event-stream", b"", method, &[]);
+        }
         return events(out, preview);
     }
     match server::resolve(&preview.out, target) {
@@ -401,29 +465,39 @@ fn respond(
 /// Server-Sent Events: the current error at once, then every later change.
 fn events(mut out: TcpStream, preview: &Preview) -> std::io::Result<()> {
     out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
-    let mut seen = {
+    let (mut seen, current) = {
         let s = preview.shared.lock().expect("lock not poisoned");
-        if s.message.starts_with("error:") {
-            out.write_all(format!("data: {}\n\n", s.message).as_bytes())?;
-        }
-        s.version
+        (s.version, s.message.clone())
     };
+    if current.starts_with("error:") {
+        out.write_all(format!("data: {current}\n\n").as_bytes())?;
+    }
     out.write_all(b": connected\n\n")?;
     out.flush()?;
     loop {
-        let s = preview.shared.lock().expect("lock not poisoned");
-        let (s, timeout) = preview
-            .changed
-            .wait_timeout_while(s, Duration::from_secs(15), |s| s.version == seen)
-            .expect("lock not poisoned");
-        if timeout.timed_out() {
-            drop(s);
-            out.write_all(b": keep-alive\n\n")?;
-        } else {
-            seen = s.version;
-            let msg = s.message.clone();
-            drop(s);
-            out.write_all(format!("data: {msg}\n\n").as_bytes())?;
+        let next = {
+            let s = preview.shared.lock().expect("lock not poisoned");
+            let (s, timeout) = preview
+                .changed
+                .wait_timeout_while(s, Duration::from_secs(15), |s| s.version == seen)
+                .expect("lock not poisoned");
+            if timeout.timed_out() {
+                None
+            } else {
+                // Several changes while this client was busy: a stylesheet
+                // swap alone could hide a content change, so reload.
+                let missed = s.version - seen > 1;
+                seen = s.version;
+                Some(if missed && s.message == "css" {
+                    "reload".to_string()
+                } else {
+                    s.message.clone()
+                })
+            }
+        };
+        match next {
+            None => out.write_all(b": keep-alive\n\n")?,
+            Some(msg) => out.write_all(format!("data: {msg}\n\n").as_bytes())?,
         }
         out.flush()?;
     }

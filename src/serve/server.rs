@@ -54,10 +54,11 @@ pub fn is_loopback_host(host: &str) -> bool {
             }
         }),
     };
-    matches!(
-        name.to_ascii_lowercase().as_str(),
-        "localhost" | "127.0.0.1" | "::1"
-    ) || name.starts_with("127.")
+    // Parse, never prefix-match: "127.evil.com" is a name anyone can point anywhere.
+    name.eq_ignore_ascii_case("localhost")
+        || name
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 pub fn content_type(path: &Path) -> &'static str {
@@ -134,6 +135,8 @@ mod tests {
             "evil.com:1111",
             "localhost.evil.com",
             "10.0.0.1:1111",
+            "127.evil.com",
+            "127.0.0.1.nip.io:1111",
         ] {
             assert!(!is_loopback_host(bad), "{bad}");
         }
