@@ -253,6 +253,7 @@ pub fn update_article(
     if !same_place {
         return Ok(Incremental::NeedsFullBuild);
     }
+    let sitemap_changed = new.updated != old.updated;
     built.index.articles[i] = new;
     let view =
         crate::render::views::article_view(&built.index, i, &built.state.section_values, config);
@@ -262,7 +263,11 @@ pub fn update_article(
         u.lastmod = Some(crate::dates::rfc3339(a.updated.as_ref().unwrap_or(&a.date)));
     }
     let renderer = built.state.renderer(config, &built.index);
-    let plan = renderer.plan_for_article(i);
+    let mut plan = renderer.plan_for_article(i);
+    // The sitemap (up to 50,000 URLs) only shows an article's last change.
+    if !sitemap_changed {
+        plan.retain(|p| !matches!(p.job, crate::render::pages::Job::Sitemap(_)));
+    }
     let written = std::sync::atomic::AtomicUsize::new(0);
     renderer.render_all(&plan, &|rel, bytes| {
         let target = output.join(rel);
@@ -270,7 +275,13 @@ pub fn update_article(
             return Ok(());
         }
         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        crate::fsx::write_creating_dirs(&target, bytes)
+        // Write beside, then rename: a page being served is never half-written.
+        let tmp = target.with_file_name(format!(
+            ".{}.bantin-tmp",
+            target.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        crate::fsx::write_creating_dirs(&tmp, bytes)?;
+        crate::fsx::rename(&tmp, &target)
     })?;
     Ok(Incremental::Applied {
         pages: plan.len(),

@@ -133,7 +133,7 @@ pub fn run(
     // Watch before the first build, so no edit made while it runs, or right
     // after the first page is served, can be missed.
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(25), None, tx)?;
+    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(15), None, tx)?;
     let mut watched = watch_list(&config);
     for (p, mode) in &watched {
         debouncer.watch(p, *mode)?;
