@@ -86,7 +86,7 @@ pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration,
                     format!("cannot read: {e}"),
                 )]
             })?;
-            let text = decode_source(&src.rel, &bytes).map_err(|e| vec![e])?;
+            let text = decode_source(&src.rel, bytes).map_err(|e| vec![e])?;
             match &src.role {
                 SourceRole::SectionIndex => {
                     let meta = parse_section_index(&src.rel, &text).map_err(|e| vec![e])?;
@@ -238,7 +238,7 @@ pub fn update_article(
     let Ok(bytes) = std::fs::read(&abs) else {
         return Ok(Incremental::NeedsFullBuild);
     };
-    let text = decode_source(rel, &bytes).map_err(|e| ContentErrors(vec![e]))?;
+    let text = decode_source(rel, bytes).map_err(|e| ContentErrors(vec![e]))?;
     let old = &built.index.articles[i];
     let mut new =
         parse_article(rel, old.section.clone(), old.kind, &text, config).map_err(ContentErrors)?;
@@ -255,8 +255,14 @@ pub fn update_article(
     }
     let sitemap_changed = new.updated != old.updated;
     built.index.articles[i] = new;
-    let view =
-        crate::render::views::article_view(&built.index, i, &built.state.section_values, config);
+    let state = &built.state;
+    let view = crate::render::views::article_view(
+        &built.index,
+        i,
+        &state.section_values,
+        &state.tag_refs,
+        config,
+    );
     built.state.views[i] = view;
     let a = &built.index.articles[i];
     if let Some(u) = built.state.sitemap_urls.get_mut(i) {

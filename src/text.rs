@@ -20,16 +20,27 @@ pub struct DecodeError {
 /// without BOM is accepted; UTF-16 and legacy code pages are refused with the
 /// byte offset, because guessing would silently produce mojibake.
 pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+    decode_owned(bytes.to_vec())
+}
+
+/// [`decode`] without copying: the file's buffer becomes the text when it is
+/// already NFC with LF endings, as nearly every file is.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(DecodeError {
             offset: 0,
             message: "the file is UTF-16; bantin reads UTF-8 only".into(),
         });
     }
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let skipped = bytes.len() - body.len();
-    let text = std::str::from_utf8(body).map_err(|e| {
-        let offset = skipped + e.valid_up_to();
+    let skipped = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+        3
+    } else {
+        0
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let body = e.as_bytes();
+        let offset = skipped + e.utf8_error().valid_up_to();
         let hint = if body.iter().take(200).filter(|&&b| b == 0).count() > 20 {
             " (it looks like UTF-16)"
         } else {
@@ -40,21 +51,24 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             message: format!("invalid UTF-8 at byte {offset}{hint}"),
         }
     })?;
-    Ok(normalize(text))
+    Ok(normalize_owned(text))
 }
 
-/// NFC and LF line endings; the identity (no allocation beyond the copy) for
-/// text that already is.
+/// NFC and LF line endings.
 pub fn normalize(text: &str) -> String {
-    let lf: std::borrow::Cow<'_, str> = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n").into()
+    normalize_owned(text.to_owned())
+}
+
+fn normalize_owned(text: String) -> String {
+    let text = if text.as_bytes().contains(&b'\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        text.into()
+        text
     };
-    if is_surely_nfc(&lf) {
-        lf.into_owned()
+    if is_surely_nfc(&text) {
+        text
     } else {
-        lf.nfc().collect()
+        text.nfc().collect()
     }
 }
 
@@ -63,10 +77,23 @@ pub fn normalize(text: &str) -> String {
 /// are always NFC with no combining class, so only text with anything else
 /// (a combining mark, say) needs the full quick check.
 fn is_surely_nfc(text: &str) -> bool {
-    let simple = text.chars().all(|c| {
-        let c = c as u32;
-        c < 0x300 || (0x1E00..=0x1EFF).contains(&c) || (0x2000..=0x206F).contains(&c)
-    });
+    // Byte-level: the UTF-8 lead bytes of those ranges are easy to recognise,
+    // and this runs over every content file.
+    let b = text.as_bytes();
+    let mut i = 0;
+    let simple = loop {
+        let Some(&lead) = b.get(i) else { break true };
+        i += match lead {
+            0x00..=0x7F => 1,
+            // U+0080..U+02FF
+            0xC2..=0xCB => 2,
+            // U+1E00..U+1EFF
+            0xE1 if matches!(b.get(i + 1), Some(0xB8..=0xBB)) => 3,
+            // U+2000..U+207F
+            0xE2 if matches!(b.get(i + 1), Some(0x80..=0x81)) => 3,
+            _ => break false,
+        };
+    };
     simple || is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
 }
 

@@ -38,15 +38,15 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         None => config.root.join("public"),
     };
     let bar = Bar::new();
-    let report = build_site(
+    let built = build_site(
         &config,
         &BuildOptions {
             drafts: args.drafts,
             output: output.clone(),
         },
         &bar,
-    )?
-    .report;
+    )?;
+    let report = &built.report;
     let mut err = std::io::stderr().lock();
     for w in &report.warnings {
         writeln!(err, "warning: {w}")?;
@@ -78,6 +78,10 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         },
         start.elapsed().as_secs_f64()
     )?;
+    // Freeing a whole site's articles, views and templates one allocation
+    // at a time takes tens of milliseconds at 100k articles, single-threaded,
+    // just before the process exits and the OS frees everything at once.
+    std::mem::forget(built);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -92,7 +92,7 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
             let shown = f.as_path();
             let bytes = fsx::read(f)
                 .map_err(|e| ContentError::new(Location::file(shown), format!("{e:#}")))?;
-            let text = decode_source(shown, &bytes)?;
+            let text = decode_source(shown, bytes)?;
             let raw = parse_raw(&text, &config.raw).map_err(|e| {
                 ContentError::new(Location::new(shown, e.line, e.col), e.message).help(e.help)
             })?;

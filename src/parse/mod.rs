@@ -22,8 +22,8 @@ pub const MAX_SLUG_LEN: usize = 80;
 pub const SUMMARY_CHARS: usize = 280;
 
 /// Reads a file's bytes as text (UTF-8, BOM, CRLF, NFC) or says where it is not.
-pub fn decode_source(path: &Path, bytes: &[u8]) -> Result<String, ContentError> {
-    crate::text::decode(bytes).map_err(|e| {
+pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, ContentError> {
+    crate::text::decode_owned(bytes).map_err(|e| {
         ContentError::new(Location::file(path), e.message)
             .help("save the file as UTF-8 (your editor's \"Save with encoding\")")
     })
@@ -240,16 +240,19 @@ fn parse_markdown(
 /// Words of a Markdown body, not counting HTML tags or backslash escapes, so
 /// an imported article reads as long as the raw file it came from.
 fn markdown_word_count(body: &str) -> usize {
+    // Bytes, not chars: only ASCII is markup or a separator here, and
+    // non-ASCII bytes are always inside a word (NBSP rarely separates words
+    // in newsroom text).
     let mut words = 0;
     let mut in_tag = false;
     let mut in_word = false;
-    for c in body.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            '\\' => {}
+    for &b in body.as_bytes() {
+        match b {
+            b'<' => in_tag = true,
+            b'>' if in_tag => in_tag = false,
+            b'\\' => {}
             _ if in_tag => {}
-            c if c.is_whitespace() => in_word = false,
+            b' ' | b'\n' | b'\t' | b'\r' | 0x0B | 0x0C => in_word = false,
             _ => {
                 if !in_word {
                     words += 1;

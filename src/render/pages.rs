@@ -89,6 +89,7 @@ pub struct RenderState {
     pub lists: Vec<List>,
     pub views: Vec<Value>,
     pub section_values: Vec<Value>,
+    pub tag_refs: Vec<Value>,
     pub site_feeds: Vec<FeedLink>,
     pub sitemap_urls: Vec<feeds::SitemapUrl>,
 }
@@ -101,7 +102,8 @@ impl RenderState {
             .iter()
             .map(|s| value(&views::section_view(s, config)))
             .collect();
-        let views = views::article_views(index, &section_values, config);
+        let tag_refs = views::tag_refs(index, config);
+        let views = views::article_views(index, &section_values, &tag_refs, config);
         let site = SiteView {
             title: &config.title,
             description: &config.description,
@@ -119,6 +121,7 @@ impl RenderState {
             lists,
             views,
             section_values,
+            tag_refs,
             site_feeds: views::feed_links("/", &config.title, config),
             sitemap_urls,
         })

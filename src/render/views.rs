@@ -62,79 +62,108 @@ struct TagRef<'a> {
     url: String,
 }
 
-#[derive(Serialize)]
-struct ArticleView<'a> {
-    title: &'a str,
-    url: String,
-    path: &'a str,
-    slug: &'a str,
-    date: String,
-    updated: Option<String>,
-    year: i16,
-    month: i8,
-    day: i8,
-    summary: &'a str,
-    lead_in_body: bool,
-    section: Option<&'a Value>,
-    tags: Vec<TagRef<'a>>,
-    authors: &'a [String],
-    image: Option<String>,
-    draft: bool,
-    word_count: usize,
-    reading_minutes: usize,
-    dateline: Option<&'a str>,
-    source: Option<&'a str>,
-    extra: &'a serde_json::Map<String, serde_json::Value>,
-}
-
 /// Every article's view, in index order, built in parallel.
-pub fn article_views(index: &Index, section_values: &[Value], config: &Config) -> Vec<Value> {
+pub fn article_views(
+    index: &Index,
+    section_values: &[Value],
+    tag_refs: &[Value],
+    config: &Config,
+) -> Vec<Value> {
     (0..index.articles.len())
         .into_par_iter()
-        .map(|i| article_view(index, i, section_values, config))
+        .map(|i| article_view(index, i, section_values, tag_refs, config))
         .collect()
 }
 
-/// One article's view (also used by `serve` to refresh a single article).
-pub fn article_view(index: &Index, i: usize, section_values: &[Value], config: &Config) -> Value {
-    {
-        {
-            let a: &Article = &index.articles[i];
-            value(&ArticleView {
-                title: &a.title,
-                url: config.url(&index.paths[i]),
-                path: &index.paths[i],
-                slug: &index.slugs[i],
-                date: rfc3339(&a.date),
-                updated: a.updated.as_ref().map(rfc3339),
-                year: a.date.year(),
-                month: a.date.month(),
-                day: a.date.day(),
-                summary: &a.summary,
-                lead_in_body: a.lead_in_body,
-                section: index.section_of[i].map(|s| &section_values[s]),
-                tags: index.article_tags[i]
-                    .iter()
-                    .map(|&t| {
-                        let tag = &index.tags[t];
-                        TagRef {
-                            name: &tag.name,
-                            slug: &tag.slug,
-                            url: config.url(&tag.path),
-                        }
-                    })
-                    .collect(),
-                authors: &a.authors,
-                image: a.image.as_deref().map(|img| asset_url(img, config)),
-                draft: a.draft,
-                word_count: a.word_count,
-                reading_minutes: a.word_count.div_ceil(200).max(1),
-                dateline: a.dateline.as_deref(),
-                source: a.source_credit.as_deref(),
-                extra: &a.extra,
+/// Each tag's `{name, slug, url}`, built once and shared by every article.
+pub fn tag_refs(index: &Index, config: &Config) -> Vec<Value> {
+    index
+        .tags
+        .iter()
+        .map(|tag| {
+            value(&TagRef {
+                name: &tag.name,
+                slug: &tag.slug,
+                url: config.url(&tag.path),
             })
-        }
-    }
+        })
+        .collect()
+}
+
+fn opt_str(s: Option<&str>) -> Value {
+    s.map_or_else(Value::none, Value::from)
+}
+
+/// One article's view (also used by `serve` to refresh a single article).
+/// Built as a map directly: this runs for every article of the site, and
+/// going through serde costs twice as much.
+pub fn article_view(
+    index: &Index,
+    i: usize,
+    section_values: &[Value],
+    tag_refs: &[Value],
+    config: &Config,
+) -> Value {
+    let a: &Article = &index.articles[i];
+    let mut m = tera::Map::with_capacity(24);
+    let mut put = |k: &'static str, v: Value| {
+        m.insert(k.into(), v);
+    };
+    put("title", Value::from(a.title.as_str()));
+    put("url", Value::from(config.url(&index.paths[i])));
+    put("path", Value::from(index.paths[i].as_str()));
+    put("slug", Value::from(index.slugs[i].as_str()));
+    put("date", Value::from(rfc3339(&a.date)));
+    put(
+        "updated",
+        opt_str(a.updated.as_ref().map(rfc3339).as_deref()),
+    );
+    put("year", Value::from(a.date.year()));
+    put("month", Value::from(a.date.month()));
+    put("day", Value::from(a.date.day()));
+    put("summary", Value::from(a.summary.as_str()));
+    put("lead_in_body", Value::from(a.lead_in_body));
+    put(
+        "section",
+        index.section_of[i].map_or_else(Value::none, |s| section_values[s].clone()),
+    );
+    put(
+        "tags",
+        Value::from(
+            index.article_tags[i]
+                .iter()
+                .map(|&t| tag_refs[t].clone())
+                .collect::<Vec<Value>>(),
+        ),
+    );
+    put(
+        "authors",
+        Value::from(
+            a.authors
+                .iter()
+                .map(|s| Value::from(s.as_str()))
+                .collect::<Vec<Value>>(),
+        ),
+    );
+    put(
+        "image",
+        opt_str(
+            a.image
+                .as_deref()
+                .map(|img| asset_url(img, config))
+                .as_deref(),
+        ),
+    );
+    put("draft", Value::from(a.draft));
+    put("word_count", Value::from(a.word_count));
+    put(
+        "reading_minutes",
+        Value::from(a.word_count.div_ceil(200).max(1)),
+    );
+    put("dateline", opt_str(a.dateline.as_deref()));
+    put("source", opt_str(a.source_credit.as_deref()));
+    put("extra", value(&a.extra));
+    Value::from(m)
 }
 
 /// A front-matter image: absolute URLs as is, site paths under the base URL.
