@@ -82,6 +82,12 @@ fn is_surely_nfc(text: &str) -> bool {
     let b = text.as_bytes();
     let mut i = 0;
     let simple = loop {
+        // Runs of ASCII, 16 bytes at a time.
+        while let Some(chunk) = b.get(i..i + 16)
+            && chunk.is_ascii()
+        {
+            i += 16;
+        }
         let Some(&lead) = b.get(i) else { break true };
         i += match lead {
             0x00..=0x7F => 1,

@@ -72,12 +72,54 @@ pub fn render(markdown: &str, base_path: &str, dir_url: &str) -> String {
 }
 
 /// The plain text of the first paragraph, for a summary when front matter has none.
+///
+/// pulldown-cmark scans a whole document's blocks before the first event, so
+/// the body is fed one blank-line-separated chunk at a time, and the scan
+/// stops at the first chunk that holds a paragraph.
 pub fn first_paragraph_text(markdown: &str) -> String {
+    let fences = |s: &str| {
+        s.lines()
+            .filter(|l| l.trim_start().starts_with("```") || l.trim_start().starts_with("~~~"))
+            .count()
+    };
+    let mut start = 0;
+    while start < markdown.len() {
+        let mut end = start;
+        // A chunk ends at a blank line outside any fenced code block.
+        loop {
+            end = markdown[end..]
+                .find("\n\n")
+                .map_or(markdown.len(), |i| end + i + 2);
+            if end >= markdown.len() || fences(&markdown[start..end]) % 2 == 0 {
+                break;
+            }
+        }
+        let text = paragraph_text(&markdown[start..end]);
+        if !text.is_empty() {
+            return text;
+        }
+        start = end;
+    }
+    String::new()
+}
+
+/// The text of the first top-level paragraph (not one inside a quote or list).
+fn paragraph_text(markdown: &str) -> String {
     let mut text = String::new();
     let mut in_paragraph = false;
+    let mut depth = 0usize;
     for event in Parser::new_ext(markdown, options()) {
         match event {
-            Event::Start(Tag::Paragraph) => in_paragraph = true,
+            Event::Start(
+                Tag::BlockQuote(_) | Tag::List(_) | Tag::Table(_) | Tag::FootnoteDefinition(_),
+            ) => depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_)
+                | TagEnd::List(_)
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition,
+            ) => depth = depth.saturating_sub(1),
+            Event::Start(Tag::Paragraph) if depth == 0 => in_paragraph = true,
             Event::End(TagEnd::Paragraph) if in_paragraph => break,
             Event::Text(t) | Event::Code(t) if in_paragraph => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak if in_paragraph => text.push(' '),
@@ -106,6 +148,18 @@ mod tests {
         assert!(html.contains(r#"src="/bao/thoi-su/anh.jpg""#));
         assert!(html.contains(r##"href="#g""##));
         assert!(html.contains(r#"href="mailto:a@b.vn""#));
+    }
+
+    #[test]
+    fn takes_first_paragraph_as_text_not_code() {
+        assert_eq!(
+            first_paragraph_text("```\nmã\n\nvẫn mã\n```\n\nĐoạn đầu."),
+            "Đoạn đầu."
+        );
+        assert_eq!(
+            first_paragraph_text("# Tít\n\n- mục\n\n> trích\n\nĐoạn."),
+            "Đoạn."
+        );
     }
 
     #[test]

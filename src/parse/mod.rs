@@ -240,6 +240,9 @@ fn parse_markdown(
 /// Words of a Markdown body, not counting HTML tags or backslash escapes, so
 /// an imported article reads as long as the raw file it came from.
 fn markdown_word_count(body: &str) -> usize {
+    if !body.as_bytes().iter().any(|&b| b == b'<' || b == b'\\') {
+        return body.split_ascii_whitespace().count();
+    }
     // Bytes, not chars: only ASCII is markup or a separator here, and
     // non-ASCII bytes are always inside a word (NBSP rarely separates words
     // in newsroom text).
