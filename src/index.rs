@@ -127,12 +127,19 @@ pub fn build_index(
 
     let (slugs, paths, warnings) = assign_urls(&articles, &section_of, &sections, config)?;
 
+    // Slugify each distinct spelling once, not once per use.
+    let mut slug_of: HashMap<&str, String> = HashMap::new();
+    for a in &articles {
+        for t in &a.tags {
+            slug_of.entry(t.as_str()).or_insert_with(|| slugify(t));
+        }
+    }
     // Tags: spellings that slug the same are one tag.
     let mut by_slug: BTreeMap<String, (HashMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         let mut seen = Vec::new();
         for t in &a.tags {
-            let slug = slugify(t);
+            let slug = slug_of[t.as_str()].clone();
             if seen.contains(&slug) {
                 continue;
             }
@@ -169,7 +176,7 @@ pub fn build_index(
         .map(|a| {
             let mut v: Vec<usize> = Vec::with_capacity(a.tags.len());
             for t in &a.tags {
-                let p = tag_pos[slugify(t).as_str()];
+                let p = tag_pos[slug_of[t.as_str()].as_str()];
                 if !v.contains(&p) {
                     v.push(p);
                 }

@@ -137,26 +137,40 @@ impl StagedOutput {
             }
             fsx::rename(&self.staging.join(rel), &target)?;
         }
-        let mut stale_dirs = Vec::new();
-        for entry in WalkDir::new(&self.output).min_depth(1).contents_first(true) {
+        // Remove files the site no longer has, then the folders that this
+        // left empty (only those: trying every folder costs a syscall per page).
+        let mut emptied = Vec::new();
+        for entry in WalkDir::new(&self.output).min_depth(1) {
             let entry = entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
-            let rel = crate::load::slash_path(
-                entry
-                    .path()
-                    .strip_prefix(&self.output)
-                    .expect("under output"),
-            );
             if entry.file_type().is_dir() {
-                stale_dirs.push(entry.into_path());
-            } else if !planned.contains(rel.as_str()) {
+                continue;
+            }
+            let rel = entry
+                .path()
+                .strip_prefix(&self.output)
+                .expect("under output");
+            #[cfg(not(windows))]
+            let rel = rel.to_string_lossy();
+            #[cfg(windows)]
+            let rel = std::borrow::Cow::<str>::Owned(crate::load::slash_path(rel));
+            if !planned.contains(rel.as_ref()) {
                 std::fs::remove_file(entry.path())
                     .with_context(|| format!("cannot remove {}", entry.path().display()))?;
                 stats.removed += 1;
+                if let Some(parent) = entry.path().parent() {
+                    emptied.push(parent.to_path_buf());
+                }
             }
         }
-        for dir in stale_dirs {
-            // Only empty folders go; the error for a non-empty one is expected.
-            let _ = std::fs::remove_dir(dir);
+        emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+        emptied.dedup();
+        for mut dir in emptied {
+            // Up the tree while folders are empty; remove_dir fails on the first that is not.
+            while dir != self.output && std::fs::remove_dir(&dir).is_ok() {
+                if !dir.pop() {
+                    break;
+                }
+            }
         }
         let _ = std::fs::remove_dir_all(&self.staging);
         Ok(stats)
