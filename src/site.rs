@@ -64,44 +64,71 @@ pub struct Parsed {
 }
 
 /// Reads and parses every content file in parallel, collecting all errors.
+/// Parsed articles by file, so `serve` re-parses only the files that changed
+/// between two rebuilds (same modification time and size: same article).
+/// Only valid for one config: clear it when config.yaml changes.
+#[derive(Default)]
+pub struct ParseCache {
+    entries: std::collections::HashMap<PathBuf, CacheEntry>,
+}
+
+struct CacheEntry {
+    modified: std::time::SystemTime,
+    len: u64,
+    /// None for a draft left out of the build.
+    article: Option<Article>,
+}
+
+impl ParseCache {
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    fn get(&self, abs: &Path, meta: &std::fs::Metadata) -> Option<&Option<Article>> {
+        let e = self.entries.get(abs)?;
+        (Some(e.modified) == meta.modified().ok() && e.len == meta.len()).then_some(&e.article)
+    }
+}
+
 pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration, Duration)> {
+    parse_content_cached(config, drafts, None)
+}
+
+fn parse_content_cached(
+    config: &Config,
+    drafts: bool,
+    mut cache: Option<&mut ParseCache>,
+) -> Result<(Parsed, Duration, Duration)> {
     let t = Instant::now();
     let sources = load_sources(&config.root)?;
     let load = t.elapsed();
     let t = Instant::now();
     enum Item {
         Article(Box<Article>),
+        Draft,
         Section(String, SectionMeta),
         Asset(SourceFile),
     }
-    let results: Vec<Result<Option<Item>, Vec<ContentError>>> = sources
+    /// A file's parse outcome (the path and metadata beside it are kept for the cache).
+    type Parse = Result<Option<Item>, Vec<ContentError>>;
+    let cached = cache.as_deref();
+    let results: Vec<(Parse, Option<(PathBuf, std::fs::Metadata)>)> = sources
         .into_par_iter()
         .map(|src| {
             if src.role == SourceRole::Asset {
-                return Ok(Some(Item::Asset(src)));
+                return (Ok(Some(Item::Asset(src))), None);
             }
-            let bytes = std::fs::read(&src.abs).map_err(|e| {
-                vec![ContentError::new(
-                    Location::file(&src.rel),
-                    format!("cannot read: {e}"),
-                )]
-            })?;
-            let text = decode_source(&src.rel, bytes).map_err(|e| vec![e])?;
-            match &src.role {
-                SourceRole::SectionIndex => {
-                    let meta = parse_section_index(&src.rel, &text).map_err(|e| vec![e])?;
-                    Ok(Some(Item::Section(src.section().unwrap_or_default(), meta)))
-                }
-                SourceRole::Article(kind) => {
-                    let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)?;
-                    if a.draft && !drafts {
-                        return Ok(None);
-                    }
-                    crate::tag_rules::apply(&mut a, &text, &config.tag_rules);
-                    Ok(Some(Item::Article(Box::new(a))))
-                }
-                SourceRole::Asset => unreachable!("handled above"),
+            let meta = std::fs::metadata(&src.abs).ok();
+            if let (Some(c), Some(m)) = (cached, &meta)
+                && let Some(hit) = c.get(&src.abs, m)
+            {
+                let item = hit
+                    .as_ref()
+                    .map_or(Item::Draft, |a| Item::Article(Box::new(a.clone())));
+                return (Ok(Some(item)), None);
             }
+            let key = meta.map(|m| (src.abs.clone(), m));
+            (parse_source(src, config, drafts), key)
         })
         .collect();
     let mut parsed = Parsed {
@@ -110,15 +137,60 @@ pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration,
         assets: Vec::new(),
     };
     let mut errors = Vec::new();
-    for r in results {
+    for (r, key) in results {
+        if let (Some(c), Some((abs, meta)), Ok(Some(item))) = (cache.as_deref_mut(), &key, &r) {
+            let article = match item {
+                Item::Article(a) => Some(Some((**a).clone())),
+                Item::Draft => Some(None),
+                _ => None,
+            };
+            if let (Some(article), Ok(modified)) = (article, meta.modified()) {
+                c.entries.insert(
+                    abs.clone(),
+                    CacheEntry {
+                        modified,
+                        len: meta.len(),
+                        article,
+                    },
+                );
+            }
+        }
         match r {
             Ok(Some(Item::Article(a))) => parsed.articles.push(*a),
             Ok(Some(Item::Section(k, m))) => {
                 parsed.sections.insert(k, m);
             }
             Ok(Some(Item::Asset(s))) => parsed.assets.push(s),
-            Ok(None) => {}
+            Ok(Some(Item::Draft)) | Ok(None) => {}
             Err(e) => errors.extend(e),
+        }
+    }
+    fn parse_source(
+        src: SourceFile,
+        config: &Config,
+        drafts: bool,
+    ) -> Result<Option<Item>, Vec<ContentError>> {
+        let bytes = std::fs::read(&src.abs).map_err(|e| {
+            vec![ContentError::new(
+                Location::file(&src.rel),
+                format!("cannot read: {e}"),
+            )]
+        })?;
+        let text = decode_source(&src.rel, bytes).map_err(|e| vec![e])?;
+        match &src.role {
+            SourceRole::SectionIndex => {
+                let meta = parse_section_index(&src.rel, &text).map_err(|e| vec![e])?;
+                Ok(Some(Item::Section(src.section().unwrap_or_default(), meta)))
+            }
+            SourceRole::Article(kind) => {
+                let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)?;
+                if a.draft && !drafts {
+                    return Ok(Some(Item::Draft));
+                }
+                crate::tag_rules::apply(&mut a, &text, &config.tag_rules);
+                Ok(Some(Item::Article(Box::new(a))))
+            }
+            SourceRole::Asset => unreachable!("handled above"),
         }
     }
     if !errors.is_empty() {
@@ -130,7 +202,15 @@ pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration,
 
 /// Parses and indexes the site: everything up to rendering.
 pub fn index_site(config: &Config, drafts: bool) -> Result<(Index, Vec<SourceFile>, Timings)> {
-    let (parsed, load, parse) = parse_content(config, drafts)?;
+    index_site_with(config, drafts, None)
+}
+
+fn index_site_with(
+    config: &Config,
+    drafts: bool,
+    cache: Option<&mut ParseCache>,
+) -> Result<(Index, Vec<SourceFile>, Timings)> {
+    let (parsed, load, parse) = parse_content_cached(config, drafts, cache)?;
     let t = Instant::now();
     let index = build_index(parsed.articles, &parsed.sections, config).map_err(ContentErrors)?;
     let timings = Timings {
@@ -161,7 +241,17 @@ pub fn build_site(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Built> {
-    let (index, assets, mut timings) = index_site(config, options.drafts)?;
+    build_site_with(config, options, progress, None)
+}
+
+/// [`build_site`] reusing the articles of `cache` whose files did not change.
+pub fn build_site_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    cache: Option<&mut ParseCache>,
+) -> Result<Built> {
+    let (index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
     let t = Instant::now();
     let mut theme = load_theme(config)?;
     for a in &assets {

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, Built, Incremental, build_site, update_article};
+use crate::site::{BuildOptions, Built, Incremental, ParseCache, build_site_with, update_article};
 use watch::{ChangeKind, classify};
 
 const EVENTS_PATH: &str = "/__bantin/events";
@@ -140,7 +140,16 @@ pub fn run(
     }
 
     let mut built = None;
-    rebuild(&config, &options, &preview, Change::Full, &mut built, log);
+    let mut cache = ParseCache::default();
+    rebuild(
+        &config,
+        &options,
+        &preview,
+        Change::Full,
+        &mut built,
+        &mut cache,
+        log,
+    );
     let url = format!("http://{host}:{port}/");
     log(&format!("Serving at {url} (Ctrl-C to stop)"));
     if open {
@@ -198,6 +207,8 @@ pub fn run(
                 Ok(mut c) => {
                     c.set_base_url(&config.base_url)?;
                     config = c;
+                    // Parsing depends on the config (timezone, tag rules).
+                    cache.clear();
                 }
                 Err(e) => {
                     log(&format!("error: {e:#}"));
@@ -230,7 +241,9 @@ pub fn run(
         } else {
             Change::Files(&paths)
         };
-        rebuild(&config, &options, &preview, change, &mut built, log);
+        rebuild(
+            &config, &options, &preview, change, &mut built, &mut cache, log,
+        );
     }
     drop(private);
     Ok(())
@@ -329,10 +342,11 @@ fn rebuild(
     preview: &Preview,
     change: Change<'_>,
     built: &mut Option<Built>,
+    cache: &mut ParseCache,
     log: &(dyn Fn(&str) + Sync),
 ) {
     let t = Instant::now();
-    match build_site(config, options, &crate::site::NoProgress) {
+    match build_site_with(config, options, &crate::site::NoProgress, Some(cache)) {
         Ok(b) => {
             let what = match change {
                 Change::Full => "site".to_string(),
