@@ -185,3 +185,52 @@ fn port_zero_serves_links_with_the_real_port() {
         403
     );
 }
+
+#[test]
+fn new_articles_and_tags_appear_without_a_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let _serve = Serve(
+        Command::cargo_bin("bantin")
+            .unwrap()
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(tmp.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for("the server", || {
+        TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/").0 == 200
+    });
+    assert_eq!(get(port, "/tags/bong-da/").0, 404);
+    std::fs::create_dir_all(tmp.path().join("content/the-thao")).unwrap();
+    std::fs::write(
+        tmp.path().join("content/the-thao/b.md"),
+        "---\ntitle: Trận đấu mới\ndate: 2024-03-05 20:00\ntags: [Bóng đá]\n---\n\nTỷ số 2-1.\n",
+    )
+    .unwrap();
+    wait_for("the new article", || {
+        get(port, "/the-thao/tran-dau-moi/").0 == 200
+    });
+    assert_eq!(get(port, "/tags/bong-da/").0, 200, "its new tag has a page");
+    assert!(
+        get(port, "/").1.contains("Trận đấu mới"),
+        "and it is on the home page"
+    );
+    // Renaming the file keeps the article (its URL comes from the title).
+    std::fs::rename(
+        tmp.path().join("content/the-thao/b.md"),
+        tmp.path().join("content/the-thao/c.md"),
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    wait_for("the renamed article", || {
+        get(port, "/the-thao/tran-dau-moi/").0 == 200
+    });
+}

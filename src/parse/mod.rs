@@ -107,7 +107,8 @@ fn parse_markdown(
         .take_list("aliases")
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    // `source`, `dateline` and `captions` are what `import` writes.
+    // `source` and `dateline` are what `import` writes for raw articles
+    // (with `credits` and `imported_from`, which stay in `extra`).
     let source_credit: Option<String> = ok(&mut errors, fm.take("source", "text"));
     let dateline: Option<String> = ok(&mut errors, fm.take("dateline", "text"));
 
