@@ -109,12 +109,14 @@ impl StagedOutput {
             unchanged: self.unchanged.load(Ordering::Relaxed),
             removed: 0,
         };
+        let manifest_path = sibling(&self.output, "bantin-manifest");
         if !self.update {
             if self.output.exists() {
                 std::fs::remove_dir(&self.output)
                     .with_context(|| format!("cannot replace {}", self.output.display()))?;
             }
             fsx::rename(&self.staging, &self.output)?;
+            write_manifest(&manifest_path, planned)?;
             return Ok(stats);
         }
         let mut changed = self
@@ -139,26 +141,51 @@ impl StagedOutput {
         }
         // Remove files the site no longer has, then the folders that this
         // left empty (only those: trying every folder costs a syscall per page).
+        // The previous build's manifest says which files bantin wrote, so
+        // nothing else in the folder is touched and no walk is needed.
         let mut emptied = Vec::new();
-        for entry in WalkDir::new(&self.output).min_depth(1) {
-            let entry = entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
-            if entry.file_type().is_dir() {
-                continue;
+        let mut remove = |path: &Path, stats: &mut WriteStats| -> Result<()> {
+            match std::fs::remove_file(path) {
+                Ok(()) => {
+                    stats.removed += 1;
+                    if let Some(parent) = path.parent() {
+                        emptied.push(parent.to_path_buf());
+                    }
+                    Ok(())
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+                Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
             }
-            let rel = entry
-                .path()
-                .strip_prefix(&self.output)
-                .expect("under output");
-            #[cfg(not(windows))]
-            let rel = rel.to_string_lossy();
-            #[cfg(windows)]
-            let rel = std::borrow::Cow::<str>::Owned(crate::load::slash_path(rel));
-            if !planned.contains(rel.as_ref()) {
-                std::fs::remove_file(entry.path())
-                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
-                stats.removed += 1;
-                if let Some(parent) = entry.path().parent() {
-                    emptied.push(parent.to_path_buf());
+        };
+        match std::fs::read_to_string(&manifest_path) {
+            Ok(previous) => {
+                for rel in previous
+                    .lines()
+                    .filter(|l| !l.is_empty() && !l.contains("..") && !l.starts_with('/'))
+                {
+                    if !planned.contains(rel) {
+                        remove(&self.output.join(rel), &mut stats)?;
+                    }
+                }
+            }
+            Err(_) => {
+                for entry in WalkDir::new(&self.output).min_depth(1) {
+                    let entry =
+                        entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
+                    if entry.file_type().is_dir() {
+                        continue;
+                    }
+                    let rel = entry
+                        .path()
+                        .strip_prefix(&self.output)
+                        .expect("under output");
+                    #[cfg(not(windows))]
+                    let rel = rel.to_string_lossy();
+                    #[cfg(windows)]
+                    let rel = std::borrow::Cow::<str>::Owned(crate::load::slash_path(rel));
+                    if !planned.contains(rel.as_ref()) {
+                        remove(entry.path(), &mut stats)?;
+                    }
                 }
             }
         }
@@ -173,6 +200,7 @@ impl StagedOutput {
             }
         }
         let _ = std::fs::remove_dir_all(&self.staging);
+        write_manifest(&manifest_path, planned)?;
         Ok(stats)
     }
 
@@ -180,6 +208,19 @@ impl StagedOutput {
     pub fn abort(self) {
         let _ = std::fs::remove_dir_all(&self.staging);
     }
+}
+
+/// The list of files a build wrote, beside (not inside) the output folder so
+/// it is never deployed.
+fn write_manifest(path: &Path, planned: &HashSet<&str>) -> Result<()> {
+    let mut files: Vec<&str> = planned.iter().copied().collect();
+    files.sort_unstable();
+    let mut text = String::with_capacity(files.iter().map(|f| f.len() + 1).sum());
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    fsx::write(path, text.as_bytes())
 }
 
 /// The site kept in memory, for `serve` and tests.
@@ -239,6 +280,13 @@ mod tests {
             "home 2"
         );
         assert!(!out.join("b").exists(), "the removed page's folder is gone");
+        // A file bantin did not write is not bantin's to delete.
+        std::fs::write(out.join("CNAME"), "bao.example.org").unwrap();
+        let s = build(&out, &[("index.html", "home 2")]);
+        assert_eq!((s.written, s.unchanged, s.removed), (0, 1, 1));
+        assert!(out.join("CNAME").is_file() && !out.join("a").exists());
+        let manifest = std::fs::read_to_string(dir.path().join(".public.bantin-manifest")).unwrap();
+        assert_eq!(manifest, "index.html\n");
         assert!(!dir.path().join(".public.bantin-staging").exists());
     }
 

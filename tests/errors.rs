@@ -309,7 +309,9 @@ fn failed_build_leaves_the_previous_output_intact() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    assert_eq!(beside, ["out", "site"]);
+    // Only the list of files the last build wrote (never deployed: it is
+    // not inside the output).
+    assert_eq!(beside, [".out.bantin-manifest", "out", "site"]);
 }
 
 #[test]
@@ -337,5 +339,7 @@ fn failed_render_leaves_the_previous_output_intact() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    assert_eq!(beside, ["out", "site"]);
+    // Only the list of files the last build wrote (never deployed: it is
+    // not inside the output).
+    assert_eq!(beside, [".out.bantin-manifest", "out", "site"]);
 }
