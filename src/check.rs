@@ -76,16 +76,24 @@ fn unescape(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+fn hex(b: &u8) -> Option<u8> {
+    (*b as char).to_digit(16).map(|d| d as u8)
+}
+
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
+        // Bytes, not a str slice: the two hex digits may sit next to a
+        // multi-byte letter.
         if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(h), Some(l)) = (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            )
         {
-            out.push(b);
+            out.push(h * 16 + l);
             i += 3;
             continue;
         }
@@ -232,6 +240,13 @@ mod tests {
             extract_urls(xml, true),
             ["https://e.org/a/", "https://e.org/"]
         );
+    }
+
+    #[test]
+    fn decodes_percent_escapes_beside_letters() {
+        assert_eq!(percent_decode("/x%aé"), "/x%aé");
+        assert_eq!(percent_decode("/c%E1%BA%A7n"), "/cần");
+        assert_eq!(percent_decode("/%"), "/%");
     }
 
     #[test]

@@ -208,6 +208,16 @@ impl Config {
             .permalinks
             .article
             .unwrap_or_else(|| "/:section/:slug/".into());
+        if article_permalink
+            .split('/')
+            .any(|seg| seg == ".." || seg == ".")
+            || article_permalink.contains(['\\', '?', '#'])
+        {
+            errors.push(
+                ContentError::new(at("permalinks"), format!("permalinks.article \"{article_permalink}\" must be a plain path"))
+                    .help("use segments and placeholders only, e.g. /:section/:slug/ (no `..`, `?` or `#`)"),
+            );
+        }
         if !article_permalink.contains(":slug") {
             errors.push(
                 ContentError::new(at("permalinks"), "permalinks.article must contain :slug")

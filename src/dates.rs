@@ -8,6 +8,17 @@ use jiff::{Timestamp, ZonedDateTime};
 /// Reads a front-matter date: RFC 3339 with an offset, or a local
 /// `YYYY-MM-DD[ HH:MM[:SS]]` taken in the site timezone.
 pub fn parse_date(s: &str, tz: &TimeZone) -> Result<ZonedDateTime, String> {
+    let z = parse_date_any_year(s, tz)?;
+    if !(1000..=9999).contains(&z.year()) {
+        return Err(format!(
+            "date \"{}\" is outside the years 1000-9999",
+            s.trim()
+        ));
+    }
+    Ok(z)
+}
+
+fn parse_date_any_year(s: &str, tz: &TimeZone) -> Result<ZonedDateTime, String> {
     let s = s.trim();
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(ts.to_zoned_datetime(tz.clone()));
@@ -98,6 +109,11 @@ pub fn format_date(z: &ZonedDateTime, format: &str, language: &str) -> Result<St
 /// RFC 3339 with the zone's offset (`2024-03-04T18:48:00+07:00`), the one form
 /// templates, feeds and `list` all use.
 pub fn rfc3339(z: &ZonedDateTime) -> String {
+    // Before standard time (Vietnam: 1906) zones have offsets with seconds,
+    // which RFC 3339 cannot write; UTC says the same instant.
+    if z.offset().seconds() % 60 != 0 {
+        return z.timestamp().strftime("%Y-%m-%dT%H:%M:%SZ").to_string();
+    }
     z.strftime("%Y-%m-%dT%H:%M:%S%:z").to_string()
 }
 
@@ -124,6 +140,17 @@ mod tests {
         assert_eq!(rfc3339(&z), "2024-03-04T00:00:00+07:00");
         let z = parse_date("2024-03-04 18:48:05", &vn()).unwrap();
         assert_eq!(rfc3339(&z), "2024-03-04T18:48:05+07:00");
+    }
+
+    #[test]
+    fn keeps_dates_rfc3339_in_every_era() {
+        assert!(
+            parse_date("-000001-03-04T10:00:00Z", &vn())
+                .unwrap_err()
+                .contains("outside the years")
+        );
+        let z = parse_date("1900-01-01 08:00", &vn()).unwrap();
+        assert!(rfc3339(&z).ends_with('Z'), "{}", rfc3339(&z));
     }
 
     #[test]

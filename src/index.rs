@@ -59,6 +59,29 @@ pub struct Index {
 }
 
 impl Index {
+    /// The (older, newer) articles beside `i` for previous/next links: in its
+    /// section, or among the top-level articles for one outside any section,
+    /// so a change in one group never changes the links of another.
+    pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        match self.section_of[i] {
+            Some(s) => {
+                let members = &self.sections[s].members;
+                let pos = self.section_pos[i];
+                (
+                    members.get(pos + 1).copied(),
+                    pos.checked_sub(1).map(|p| members[p]),
+                )
+            }
+            None => {
+                let top = |j: &usize| self.section_of[*j].is_none();
+                (
+                    (i + 1..self.articles.len()).find(top),
+                    (0..i).rev().find(top),
+                )
+            }
+        }
+    }
+
     pub fn year_count(months: &Months) -> usize {
         months.values().map(Self::month_count).sum()
     }
@@ -116,6 +139,31 @@ pub fn build_index(
             .cmp(&b.weight)
             .then_with(|| compare_vi(&a.title, &b.title))
     });
+    let mut by_name: HashMap<&str, &str> = HashMap::new();
+    let mut clashes = Vec::new();
+    for s in &sections {
+        if let Some(other) = by_name.insert(&s.name, &s.key) {
+            let (a, b) = if other < s.key.as_str() {
+                (other, s.key.as_str())
+            } else {
+                (s.key.as_str(), other)
+            };
+            clashes.push(
+                ContentError::new(
+                    Location::file(format!("content/{b}")),
+                    format!(
+                        "section folders \"{a}\" and \"{b}\" would both be published at {}",
+                        s.path
+                    ),
+                )
+                .help("merge the two folders or rename one"),
+            );
+        }
+    }
+    if !clashes.is_empty() {
+        clashes.sort_by(|x, y| x.location.cmp(&y.location));
+        return Err(clashes);
+    }
     let mut section_of = vec![None; n];
     let mut section_pos = vec![0; n];
     for (si, s) in sections.iter().enumerate() {
@@ -125,7 +173,7 @@ pub fn build_index(
         }
     }
 
-    let (slugs, paths, warnings) = assign_urls(&articles, &section_of, &sections, config)?;
+    let (slugs, paths, mut warnings) = assign_urls(&articles, &section_of, &sections, config)?;
 
     // Slugify each distinct spelling once, not once per use.
     let mut slug_of: HashMap<&str, String> = HashMap::new();
@@ -135,7 +183,8 @@ pub fn build_index(
         }
     }
     // Tags: spellings that slug the same are one tag.
-    let mut by_slug: BTreeMap<String, (HashMap<&str, usize>, Vec<usize>)> = BTreeMap::new();
+    // slug -> (spelling -> (uses, first article using it), members)
+    let mut by_slug: BTreeMap<String, (Spellings<'_>, Vec<usize>)> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate() {
         let mut seen = Vec::new();
         for t in &a.tags {
@@ -144,19 +193,37 @@ pub fn build_index(
                 continue;
             }
             let entry = by_slug.entry(slug.clone()).or_default();
-            *entry.0.entry(t.as_str()).or_default() += 1;
+            entry.0.entry(t.as_str()).or_insert((0, i)).0 += 1;
             entry.1.push(i);
             seen.push(slug);
         }
     }
+    let mut merge_warnings = Vec::new();
     let mut tags: Vec<Tag> = by_slug
         .into_iter()
         .map(|(slug, (spellings, members))| {
             let name = spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| compare_vi(b.0, a.0)))
+                .iter()
+                .max_by(|a, b| a.1.0.cmp(&b.1.0).then_with(|| compare_vi(b.0, a.0)))
                 .map(|(s, _)| s.to_string())
                 .unwrap_or_default();
+            // Case differences are the same tag; different letters or tones
+            // ("Bão", "Báo") are different words sharing a URL: say so.
+            let mut others: Vec<(&str, usize)> = spellings
+                .iter()
+                .filter(|(s, _)| s.to_lowercase() != name.to_lowercase())
+                .map(|(s, (_, first))| (*s, *first))
+                .collect();
+            others.sort_by(|a, b| compare_vi(a.0, b.0));
+            for (other, first) in others {
+                merge_warnings.push(Warning {
+                    location: Location::file(&articles[first].source),
+                    message: format!(
+                        "tag \"{other}\" has the same URL as \"{name}\" (/{}/{slug}/) and is shown as \"{name}\"; rename one if they are different words",
+                        config.tags_path
+                    ),
+                });
+            }
             Tag {
                 path: format!("/{}/{slug}/", config.tags_path),
                 slug,
@@ -197,6 +264,7 @@ pub fn build_index(
             .push(i);
     }
 
+    warnings.extend(merge_warnings);
     Ok(Index {
         articles,
         paths,
@@ -212,6 +280,9 @@ pub fn build_index(
 }
 
 type Urls = (Vec<String>, Vec<String>, Vec<Warning>);
+
+/// A tag's spellings: spelling -> (uses, first article using it).
+type Spellings<'a> = HashMap<&'a str, (usize, usize)>;
 
 fn assign_urls(
     articles: &[Article],

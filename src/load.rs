@@ -71,6 +71,7 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
         );
     }
     let mut out = Vec::new();
+    let mut bad_names = Vec::new();
     let walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
@@ -82,6 +83,25 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             continue;
         }
         let abs = entry.path().to_path_buf();
+        // A name that is not UTF-8 cannot become a URL without changing it,
+        // and a link to the changed name would break.
+        if abs
+            .strip_prefix(&content)
+            .ok()
+            .and_then(|p| p.to_str())
+            .is_none()
+        {
+            bad_names.push(
+                crate::error::ContentError::new(
+                    crate::error::Location::file(
+                        PathBuf::from("content").join(abs.strip_prefix(&content).unwrap_or(&abs)),
+                    ),
+                    "the file name is not valid UTF-8",
+                )
+                .help("rename the file (or its folder) using UTF-8, as every current system does"),
+            );
+            continue;
+        }
         let content_rel = slash_path(
             abs.strip_prefix(&content)
                 .expect("walkdir stays under its root"),
@@ -102,6 +122,9 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             content_rel,
             role,
         });
+    }
+    if !bad_names.is_empty() {
+        return Err(crate::error::ContentErrors(bad_names).into());
     }
     Ok(out)
 }

@@ -254,11 +254,35 @@ pub fn build_site_with(
     let (index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
     let t = Instant::now();
     let mut theme = load_theme(config)?;
+    // Files beside articles are published in their section's folder; two
+    // that land on the same path, or on a static file, would silently
+    // replace each other.
+    let mut placed: std::collections::HashMap<String, &SourceFile> =
+        std::collections::HashMap::new();
+    let mut clashes = Vec::new();
     for a in &assets {
-        // Files beside articles keep their place under content/.
-        theme
-            .static_files
-            .insert(a.asset_output(), Asset::Disk(a.abs.clone()));
+        let out = a.asset_output();
+        if let Some(other) = placed.insert(out.clone(), a) {
+            clashes.push(
+                ContentError::new(
+                    Location::file(&a.rel),
+                    format!("published as /{out}, like {}", other.rel.display()),
+                )
+                .help("rename one of the two files"),
+            );
+        } else if theme.static_files.contains_key(&out) {
+            clashes.push(
+                ContentError::new(
+                    Location::file(&a.rel),
+                    format!("published as /{out}, which is also a file of static/ or of the theme"),
+                )
+                .help("rename the file or remove the static one"),
+            );
+        }
+        theme.static_files.insert(out, Asset::Disk(a.abs.clone()));
+    }
+    if !clashes.is_empty() {
+        return Err(ContentErrors(clashes).into());
     }
     let state = RenderState::new(config, &index, &theme)?;
     let renderer = state.renderer(config, &index);

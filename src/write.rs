@@ -48,6 +48,12 @@ impl StagedOutput {
     /// never replace someone's documents.
     pub fn begin(output: &Path) -> Result<Self> {
         let mut update = false;
+        if output.exists() && !output.is_dir() {
+            anyhow::bail!(
+                "{} is a file, not a folder; choose a folder with --output",
+                output.display()
+            );
+        }
         if output.is_dir() {
             let mut entries = std::fs::read_dir(output)
                 .with_context(|| format!("cannot read {}", output.display()))?;
@@ -81,7 +87,14 @@ impl StagedOutput {
 
     /// Writes one file (`rel` uses `/`, relative to the output root).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
-        debug_assert!(!rel.starts_with('/') && !rel.contains(".."));
+        // Every output path comes from the site's own data; refuse anything
+        // that could leave the output folder rather than trust that.
+        if rel.starts_with('/')
+            || rel.split(['/', '\\']).any(|seg| seg == "..")
+            || rel.contains(':') && cfg!(windows)
+        {
+            anyhow::bail!("refusing to write {rel:?}: it would be outside the output folder");
+        }
         if self.update {
             let old = self.output.join(rel);
             if let Ok(meta) = std::fs::metadata(&old)
@@ -169,7 +182,13 @@ impl StagedOutput {
                 }
             }
             Err(_) => {
-                for entry in WalkDir::new(&self.output).min_depth(1) {
+                // Without a manifest (a folder from before, or another tool's),
+                // hidden entries such as `.git` or `.well-known` are never touched.
+                let walker = WalkDir::new(&self.output)
+                    .min_depth(1)
+                    .into_iter()
+                    .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+                for entry in walker {
                     let entry =
                         entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
                     if entry.file_type().is_dir() {

@@ -42,8 +42,13 @@ pub fn yaml_error(
 /// The file location of a top-level `key:`'s value in `text` (which starts on
 /// file line `first_line`), or of the text's first line when the key is absent.
 pub fn key_location(path: &Path, text: &str, first_line: usize, key: &str) -> Location {
+    let quoted = [format!("\"{key}\""), format!("'{key}'")];
     for (i, line) in text.lines().enumerate() {
-        if let Some(rest) = line.strip_prefix(key) {
+        let rest = line
+            .strip_prefix(key)
+            .or_else(|| line.strip_prefix(quoted[0].as_str()))
+            .or_else(|| line.strip_prefix(quoted[1].as_str()));
+        if let Some(rest) = rest {
             let after = rest.trim_start();
             if let Some(value) = after.strip_prefix(':') {
                 let value_start = line.len() - value.trim_start().len();

@@ -110,11 +110,15 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
                 .chain(raw.blocks.iter().skip(1).map(|b| b.text()))
                 .collect::<Vec<_>>()
                 .join("\n");
-            Ok((
-                text::truncate_slug(&text::slugify(&raw.title), 80).to_string(),
-                md,
-                plain,
-            ))
+            let slug = text::truncate_slug(&text::slugify(&raw.title), 80).to_string();
+            if slug.is_empty() {
+                return Err(ContentError::new(
+                    Location::new(shown, raw.title_line, 1),
+                    format!("cannot make a file name from the title \"{}\"", raw.title),
+                )
+                .help("give the article a title with letters or digits"));
+            }
+            Ok((slug, md, plain))
         })
         .collect();
     if let Some(b) = bar {

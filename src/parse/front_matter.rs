@@ -113,21 +113,32 @@ impl<'a> FrontMatter<'a> {
         }
     }
 
-    /// A list key that also accepts a single string (`tags: Cần Thơ`).
+    /// A list key that also accepts a single value (`tags: Cần Thơ`); numbers
+    /// and booleans are taken as text (`tags: [Bầu cử, 2024]`).
     pub fn take_list(&mut self, key: &str) -> Result<Vec<String>, ContentError> {
-        #[derive(serde::Deserialize)]
-        #[serde(untagged)]
-        enum OneOrMany {
-            One(String),
-            Many(Vec<String>),
+        let scalar = |v: &Value| match v {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        };
+        let wrong = |this: &Self| {
+            ContentError::new(
+                this.location(key),
+                format!("`{key}` must be a list of text"),
+            )
+            .help(format!(
+                "write `{key}: [\"a\", \"b\"]` or one `- item` per line"
+            ))
+        };
+        match self.map.remove(key) {
+            None | Some(Value::Null) => Ok(Vec::new()),
+            Some(Value::Sequence(items)) => items
+                .iter()
+                .map(|v| scalar(v).ok_or_else(|| wrong(self)))
+                .collect(),
+            Some(v) => scalar(&v).map(|s| vec![s]).ok_or_else(|| wrong(self)),
         }
-        Ok(
-            match self.take::<OneOrMany>(key, "a list of text, like [\"a\", \"b\"]")? {
-                None => Vec::new(),
-                Some(OneOrMany::One(s)) => vec![s],
-                Some(OneOrMany::Many(v)) => v,
-            },
-        )
     }
 
     /// What is left after the known keys were taken.

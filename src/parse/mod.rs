@@ -103,10 +103,28 @@ fn parse_markdown(
         &mut errors,
         fm.take("image", "a URL or a path like /images/a.jpg"),
     );
+    let aliases_loc = fm.location("aliases");
     let aliases = fm
         .take_list("aliases")
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
+    for alias in &aliases {
+        // An alias becomes a folder in the output and a line of `_redirects`:
+        // it must be a plain path.
+        let path = alias.split_once("://").map_or(alias.as_str(), |(_, rest)| {
+            rest.find('/').map_or("/", |i| &rest[i..])
+        });
+        if !path.starts_with('/')
+            || path.split('/').any(|seg| seg == "..")
+            || path
+                .contains(|c: char| c.is_whitespace() || c.is_control() || "?#\"<>\\".contains(c))
+        {
+            errors.push(
+                ContentError::new(aliases_loc.clone(), format!("alias {alias:?} is not a plain path"))
+                    .help("write the old address as a path like /tin-cu/ten-bai/ (no spaces, `?`, `#` or `..`)"),
+            );
+        }
+    }
     // `source` and `dateline` are what `import` writes for raw articles
     // (with `credits` and `imported_from`, which stay in `extra`).
     let source_credit: Option<String> = ok(&mut errors, fm.take("source", "text"));
@@ -290,7 +308,7 @@ fn parse_raw_file(
     let title_slug = truncate(&slugify(&raw.title));
     if title_slug.is_empty() {
         return Err(ContentError::new(
-            Location::new(path, 2, 1),
+            Location::new(path, raw.title_line, 1),
             format!("cannot make a URL from the title \"{}\"", raw.title),
         )
         .help("give the article a title with letters or digits"));
@@ -326,7 +344,7 @@ fn parse_raw_file(
         dateline: raw.dateline,
         source_credit: raw.source,
         word_count: words,
-        slug_line: 2,
+        slug_line: raw.title_line,
     })
 }
 

@@ -62,6 +62,8 @@ pub struct Author {
 pub struct RawArticle {
     pub date: DateTime,
     pub title: String,
+    /// 1-based line of the title, for messages about it.
+    pub title_line: usize,
     /// `CT` for a lead `(CT) - ...`, `CẦN THƠ` for `CẦN THƠ - ...`.
     pub dateline: Option<String>,
     /// The lead without its dateline.
@@ -140,7 +142,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         help: "the first line must be the date and time in site time, like `04/03/2024 - 18:48`"
             .into(),
     })?;
-    let Some(&(_, _, title)) = lines.get(1) else {
+    let Some(&(title_line, _, title)) = lines.get(1) else {
         return Err(RawError {
             line: date_line + 1,
             col: 1,
@@ -199,6 +201,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
     Ok(RawArticle {
         date,
         title: title.to_string(),
+        title_line,
         dateline,
         lead,
         blocks,
@@ -291,6 +294,12 @@ fn parse_date_line(line: &str) -> Result<DateTime, (String, usize)> {
     let (year, _) = num(3).expect("required group");
     let (hour, hour_at) = num(4).unwrap_or((0, 0));
     let (minute, minute_at) = num(5).unwrap_or((0, 0));
+    if !(1000..=9999).contains(&year) {
+        return Err((
+            format!("invalid date: year {year} is not a four-digit year"),
+            c.get(3).map_or(0, |m| m.start()),
+        ));
+    }
     if !(1..=12).contains(&month) {
         return Err((
             format!("invalid date: month {month} does not exist"),

@@ -327,16 +327,9 @@ impl<'a> Renderer<'a> {
             job: Job::Article(i),
             origin: index.articles[i].source.display().to_string(),
         }];
-        let neighbours = match index.section_of[i] {
-            Some(s) => {
-                let members = &index.sections[s].members;
-                let pos = index.section_pos[i];
-                [
-                    members.get(pos + 1).copied(),
-                    pos.checked_sub(1).map(|p| members[p]),
-                ]
-            }
-            None => [index.articles.get(i + 1).map(|_| i + 1), i.checked_sub(1)],
+        let neighbours = {
+            let (older, newer) = index.neighbours(i);
+            [older, newer]
         };
         for j in neighbours.into_iter().flatten() {
             out.push(Planned {
@@ -451,17 +444,7 @@ impl<'a> Renderer<'a> {
         };
         let mut page = self.views[i].as_map().cloned().unwrap_or_default();
         page.insert("content".into(), Value::safe_string(&html));
-        let (prev, next) = match index.section_of[i] {
-            Some(s) => {
-                let members = &index.sections[s].members;
-                let pos = index.section_pos[i];
-                (
-                    members.get(pos + 1).copied(),
-                    pos.checked_sub(1).map(|p| members[p]),
-                )
-            }
-            None => (index.articles.get(i + 1).map(|_| i + 1), i.checked_sub(1)),
-        };
+        let (prev, next) = index.neighbours(i);
         let mut feeds = self.site_feeds.to_vec();
         if let Some(s) = index.section_of[i] {
             let sec = &index.sections[s];

@@ -36,6 +36,8 @@ struct Shared {
 
 pub struct Preview {
     out: PathBuf,
+    /// The base URL the preview pages are built with (`http://127.0.0.1:1111/`).
+    base: String,
     shared: Mutex<Shared>,
     changed: Condvar,
 }
@@ -108,10 +110,16 @@ pub fn run(
         .with_context(|| format!("cannot listen on {bind}:{port}"))?;
     // `--port 0` asks the system for a free port: links must use that one.
     let port = listener.local_addr()?.port();
-    let host = if bind.contains(':') {
-        format!("[{bind}]")
-    } else {
-        bind.to_string()
+    // Pages are built for the bound address; for 0.0.0.0 (every interface)
+    // they are built for loopback and rewritten per request (see `handle`).
+    let unspecified = bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    let host = match bind {
+        _ if unspecified && bind.contains(':') => "[::1]".to_string(),
+        _ if unspecified => "127.0.0.1".to_string(),
+        b if b.contains(':') => format!("[{b}]"),
+        b => b.to_string(),
     };
     config.set_base_url(&format!("http://{host}:{port}/"))?;
     let private = private_output()?;
@@ -122,6 +130,7 @@ pub fn run(
     });
     let preview = Arc::new(Preview {
         out: private.path().join("site"),
+        base: format!("http://{host}:{port}/"),
         shared: Mutex::new(Shared::default()),
         changed: Condvar::new(),
     });
@@ -375,11 +384,13 @@ fn rebuild(
 }
 
 fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Result<()> {
+    use std::io::Read;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
+    // A request head larger than this is not a browser's.
+    let mut reader = BufReader::new(stream.try_clone()?.take(32 * 1024));
     let mut request_line = String::new();
     reader.read_line(&mut request_line)?;
-    let mut host = String::new();
+    let mut hosts = Vec::new();
     loop {
         let mut line = String::new();
         if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
@@ -388,12 +399,27 @@ fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Resu
         if let Some((k, v)) = line.split_once(':')
             && k.eq_ignore_ascii_case("host")
         {
-            host = v.trim().to_string();
+            hosts.push(v.trim().to_string());
         }
     }
+    let mut out = stream;
+    // Exactly one Host, made of host-name characters: anything else is not a
+    // browser asking for a page, and a second Host could dodge the check.
+    let host = match hosts.as_slice() {
+        [h] if server::is_plain_host(h) => h.clone(),
+        _ => {
+            return respond(
+                &mut out,
+                "400 Bad Request",
+                "text/plain; charset=utf-8",
+                b"bad host\n",
+                "GET",
+                &[],
+            );
+        }
+    };
     let mut parts = request_line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let mut out = stream;
     if method != "GET" && method != "HEAD" {
         return respond(
             &mut out,
@@ -424,6 +450,19 @@ fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Resu
         Some(file) => {
             let mut body = std::fs::read(&file)?;
             let ctype = server::content_type(&file);
+            // Bound to every interface: links must name the address this
+            // browser used (a phone on the newsroom's network, say).
+            let asked = format!("http://{host}/");
+            let textual = ctype.starts_with("text/")
+                || ctype.starts_with("application/xml")
+                || ctype.starts_with("application/json");
+            if !loopback
+                && asked != preview.base
+                && textual
+                && let Ok(text) = std::str::from_utf8(&body)
+            {
+                body = text.replace(&preview.base, &asked).into_bytes();
+            }
             if ctype.starts_with("text/html") {
                 inject_script(&mut body);
             }

@@ -45,20 +45,37 @@ fn percent_decode(s: &str) -> Option<String> {
 /// Whether a `Host` header names this machine (DNS-rebinding protection).
 pub fn is_loopback_host(host: &str) -> bool {
     let name = match host.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or(""),
-        None => host.rsplit_once(':').map_or(host, |(h, port)| {
-            if port.chars().all(|c| c.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
-        }),
+        // `[::1]` or `[::1]:1111`, and nothing else after the bracket.
+        Some(v6) => match v6.split_once(']') {
+            Some((addr, rest)) if rest.is_empty() || is_port(rest) => addr,
+            _ => return false,
+        },
+        None => match host.rsplit_once(':') {
+            Some((h, port)) if is_port(&format!(":{port}")) => h,
+            Some(_) => return false,
+            None => host,
+        },
     };
     // Parse, never prefix-match: "127.evil.com" is a name anyone can point anywhere.
     name.eq_ignore_ascii_case("localhost")
         || name
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `:1111`.
+fn is_port(s: &str) -> bool {
+    s.strip_prefix(':')
+        .is_some_and(|p| !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A Host header that can be echoed into a page: a name or address and a port.
+pub fn is_plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
 }
 
 pub fn content_type(path: &Path) -> &'static str {
@@ -137,6 +154,8 @@ mod tests {
             "10.0.0.1:1111",
             "127.evil.com",
             "127.0.0.1.nip.io:1111",
+            "[::1]evil.com",
+            "localhost:evil",
         ] {
             assert!(!is_loopback_host(bad), "{bad}");
         }

@@ -1,0 +1,243 @@
+//! Cases from a review of bantin against nasty inputs: each used to panic,
+//! write outside the output, lose data or mislead; each must now fail cleanly
+//! or do the right thing.
+
+mod common;
+
+use common::{Site, bantin, run};
+
+const ARTICLE: &str = "---\ntitle: Bài\ndate: 2024-03-04 18:48\n---\n\nNội dung.\n";
+
+#[test]
+fn rejects_permalinks_that_leave_the_output() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "config.yaml",
+        "title: x\nbase_url: https://example.org/\npermalinks:\n  article: \"/../../:slug/\"\n",
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: config.yaml:3:12: permalinks.article \"/../../:slug/\" must be a plain path"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(!site.tmp.join("chao").exists() && !site.out.exists());
+}
+
+#[test]
+fn check_survives_percent_escapes_beside_letters() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/x.md",
+        "---\ntitle: Liên kết lạ\ndate: 2024-03-04 18:48\n---\n\n<a href=\"/x%aé\">x</a>\n",
+    );
+    let out = run(site
+        .bantin()
+        .arg("check")
+        .arg("--root")
+        .arg(&site.root)
+        .arg("--output")
+        .arg(&site.out));
+    out.assert_code(1);
+    assert!(
+        out.stdout
+            .contains("broken: thoi-su/lien-ket-la/index.html -> /x%aé"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn rebuilds_never_delete_files_bantin_did_not_write() {
+    let site = Site::fixture("minimal");
+    site.build_ok(&[]);
+    std::fs::create_dir_all(site.out.join(".git")).unwrap();
+    std::fs::write(site.out.join(".git/HEAD"), "ref: refs/heads/gh-pages\n").unwrap();
+    std::fs::write(site.out.join("CNAME"), "bao.example.org\n").unwrap();
+    site.build_ok(&[]);
+    assert!(site.out.join(".git/HEAD").is_file() && site.out.join("CNAME").is_file());
+    // Without the manifest (an output from elsewhere), hidden files are still safe.
+    std::fs::remove_file(site.tmp.join(".out.bantin-manifest")).unwrap();
+    site.build_ok(&[]);
+    assert!(site.out.join(".git/HEAD").is_file());
+}
+
+#[test]
+fn import_refuses_titles_without_letters() {
+    let site = Site::empty();
+    std::fs::create_dir_all(site.tmp.join("raw")).unwrap();
+    std::fs::write(
+        site.tmp.join("raw/a.txt"),
+        "04/03/2024 - 18:48\n\n!!! ???\n\n(CT) - Chiều 4-3, nội dung.\n",
+    )
+    .unwrap();
+    let out = run(bantin()
+        .arg("import")
+        .arg(site.tmp.join("raw"))
+        .arg("--into")
+        .arg(site.tmp.join("md")));
+    out.assert_code(1);
+    assert!(
+        out.stderr
+            .contains("a.txt:3:1: cannot make a file name from the title \"!!! ???\""),
+        "{}",
+        out.stderr
+    );
+    assert!(!site.tmp.join("md").exists());
+}
+
+#[test]
+fn files_that_would_replace_each_other_are_errors() {
+    let site = Site::fixture("minimal");
+    site.write("content/thoi-su/anh.svg", "<svg/>");
+    site.write("content/Thời sự/anh.svg", "<svg></svg>");
+    site.write("content/Thời sự/bai.md", ARTICLE);
+    site.write("static/thoi-su/logo.svg", "<svg/>");
+    site.write("content/thoi-su/logo.svg", "<svg/>");
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error: content/thoi-su: section folders \"Thời sự\" and \"thoi-su\" would both be published at /thoi-su/"),
+        "{}",
+        run.stderr
+    );
+    // With the folders merged, a file beside articles may not replace a static one.
+    std::fs::remove_dir_all(site.path("content/Thời sự")).unwrap();
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("error: content/thoi-su/logo.svg: published as /thoi-su/logo.svg, which is also a file of static/ or of the theme"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn warns_when_different_words_share_a_tag_url() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/bao.md",
+        "---\ntitle: Bão số 3\ndate: 2024-03-04 18:48\ntags: [Bão]\n---\n\nx\n",
+    );
+    site.write(
+        "content/thoi-su/bao-chi.md",
+        "---\ntitle: Ngày báo chí\ndate: 2024-06-21 08:00\ntags: [Báo, \"báo\", 2024]\n---\n\nx\n",
+    );
+    site.write(
+        "content/thoi-su/bao-2.md",
+        "---\ntitle: Báo xuân\ndate: 2024-02-01 08:00\ntags: [Báo]\n---\n\nx\n",
+    );
+    let run = site.build_ok(&[]);
+    let warnings = run.warnings();
+    assert!(
+        warnings.iter().any(|w| w.contains(
+            "content/thoi-su/bao.md: tag \"Bão\" has the same URL as \"Báo\" (/tags/bao/)"
+        )),
+        "{warnings:?}"
+    );
+    // "báo" differs only in case: one tag, no warning about it; a number is a tag too.
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.contains("has the same URL"))
+            .count(),
+        1,
+        "{warnings:?}"
+    );
+    assert!(site.exists("tags/2024/index.html"));
+}
+
+#[test]
+fn top_level_pages_link_only_to_top_level_neighbours() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/gioi-thieu.md",
+        "---\ntitle: Giới thiệu\ndate: 2024-03-05 08:00\n---\n\nx\n",
+    );
+    site.write(
+        "content/lien-he.md",
+        "---\ntitle: Liên hệ\ndate: 2023-01-05 08:00\n---\n\nx\n",
+    );
+    site.build_ok(&[]);
+    let page = site.read("gioi-thieu/index.html");
+    assert!(
+        page.contains("/lien-he/\" rel=\"prev\""),
+        "{}",
+        common::main_of(&page)
+    );
+    assert!(
+        !page.contains("rel=\"next\""),
+        "the newest top-level page has no newer neighbour"
+    );
+}
+
+#[test]
+fn rejects_aliases_that_are_not_plain_paths() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/a.md",
+        "---\ntitle: Bài\ndate: 2024-03-04 18:48\naliases: [\"/tin cũ/a b/\", \"/old.php?id=5\"]\n---\n\nx\n",
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("content/thoi-su/a.md:4:10: alias \"/tin cũ/a b/\" is not a plain path"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("alias \"/old.php?id=5\" is not a plain path"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn rejects_years_outside_four_digits() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/a.md",
+        "---\ntitle: Bài\ndate: \"-000001-03-04T10:00:00Z\"\n---\n\nx\n",
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(run.stderr.contains("content/thoi-su/a.md:3:7: date \"-000001-03-04T10:00:00Z\" is outside the years 1000-9999"), "{}", run.stderr);
+}
+
+#[test]
+fn quoted_keys_are_located() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/a.md",
+        "---\ntitle: Bài\n\"date\": 2024-13-04\n---\n\nx\n",
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .contains("content/thoi-su/a.md:3:9: invalid date \"2024-13-04\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn rejects_file_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = Site::fixture("minimal");
+    let name = std::ffi::OsStr::from_bytes(b"a\xE0nh.jpg");
+    std::fs::write(site.root.join("content/thoi-su").join(name), b"jpg").unwrap();
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.contains("the file name is not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+}
