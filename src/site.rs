@@ -43,6 +43,8 @@ pub struct Timings {
     pub load: Duration,
     pub parse: Duration,
     pub index: Duration,
+    /// Theme, templates, article views, lists and the output plan.
+    pub prepare: Duration,
     pub render_write: Duration,
     pub commit: Duration,
 }
@@ -288,6 +290,8 @@ pub fn build_site_with(
     let renderer = state.renderer(config, &index);
     let plan = renderer.plan(&theme)?;
     check_output_location(config, &options.output)?;
+    timings.prepare = t.elapsed();
+    let t = Instant::now();
     let out = StagedOutput::begin(&options.output)?;
     progress.start(plan.len());
     let rendered = renderer.render_all(&plan, &|rel, bytes| {
@@ -308,14 +312,17 @@ pub fn build_site_with(
     let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
     let stats = out.commit(&planned)?;
     timings.commit = t.elapsed();
+    let files = plan.len();
+    drop(planned);
+    drop(plan);
+    let mut index = index;
     let report = BuildReport {
         articles: index.articles.len(),
-        files: plan.len(),
+        files,
         stats,
-        warnings: index.warnings.clone(),
+        warnings: std::mem::take(&mut index.warnings),
         timings,
     };
-    drop(plan);
     Ok(Built {
         index,
         theme,

@@ -47,7 +47,9 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         &bar,
     )?;
     let report = &built.report;
-    let mut err = std::io::stderr().lock();
+    // Buffered: a site with thousands of warnings would otherwise pay a
+    // system call per line.
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     for w in &report.warnings {
         writeln!(err, "warning: {w}")?;
     }
@@ -55,10 +57,11 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         let t = &report.timings;
         writeln!(
             err,
-            "timings: load {:.1} ms, parse {:.1} ms, index {:.1} ms, render+write {:.1} ms, swap {:.1} ms",
+            "timings: load {:.1} ms, parse {:.1} ms, index {:.1} ms, prepare {:.1} ms, render+write {:.1} ms, swap {:.1} ms",
             t.load.as_secs_f64() * 1e3,
             t.parse.as_secs_f64() * 1e3,
             t.index.as_secs_f64() * 1e3,
+            t.prepare.as_secs_f64() * 1e3,
             t.render_write.as_secs_f64() * 1e3,
             t.commit.as_secs_f64() * 1e3
         )?;
