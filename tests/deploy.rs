@@ -39,20 +39,36 @@ fn free_port() -> u16 {
 /// `python3 -m http.server`: a plain static server with no rewrites, like the
 /// hosts bantin's output must work on.
 fn serve(dir: &Path, port: u16) -> Server {
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "http.server",
-            &port.to_string(),
-            "--bind",
-            "127.0.0.1",
-            "--directory",
-        ])
-        .arg(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 is available");
+    let nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"]
+        .into_iter()
+        .map(Path::new)
+        .find(|p| p.is_file());
+    let child = match nginx {
+        Some(nginx) => {
+            eprintln!("serving {} with nginx", dir.display());
+            nginx_child(nginx, dir, port)
+        }
+        None => {
+            eprintln!(
+                "nginx not installed: serving {} with python3 -m http.server",
+                dir.display()
+            );
+            Command::new("python3")
+                .args([
+                    "-m",
+                    "http.server",
+                    &port.to_string(),
+                    "--bind",
+                    "127.0.0.1",
+                    "--directory",
+                ])
+                .arg(dir)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("python3 is available")
+        }
+    };
     let start = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -62,6 +78,44 @@ fn serve(dir: &Path, port: u16) -> Server {
         std::thread::sleep(Duration::from_millis(50));
     }
     Server(child)
+}
+
+/// nginx with a stock configuration: a root folder, no rewrites, the way a
+/// newsroom's server or a CDN origin serves files.
+fn nginx_child(nginx: &Path, dir: &Path, port: u16) -> Child {
+    // nginx's workers may run as another user: let them read the site.
+    let mut p = dir.to_path_buf();
+    while p != Path::new("/") && p.starts_with(std::env::temp_dir()) {
+        #[cfg(unix)]
+        let _ = std::fs::set_permissions(&p, std::os::unix::fs::PermissionsExt::from_mode(0o755));
+        p.pop();
+    }
+    let run = dir.parent().unwrap().join(format!("nginx-{port}"));
+    std::fs::create_dir_all(&run).unwrap();
+    let mime = if Path::new("/etc/nginx/mime.types").is_file() {
+        "include /etc/nginx/mime.types;"
+    } else {
+        ""
+    };
+    let conf = format!(
+        "daemon off; pid {run}/nginx.pid; error_log stderr error; worker_processes 1;\n\
+         events {{ worker_connections 64; }}\n\
+         http {{ {mime} access_log off;\n\
+           client_body_temp_path {run}/b; proxy_temp_path {run}/p; fastcgi_temp_path {run}/f; uwsgi_temp_path {run}/u; scgi_temp_path {run}/s;\n\
+           server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n",
+        run = run.display(),
+        root = dir.display(),
+    );
+    std::fs::write(run.join("nginx.conf"), conf).unwrap();
+    Command::new(nginx)
+        .arg("-e")
+        .arg(run.join("error.log"))
+        .arg("-c")
+        .arg(run.join("nginx.conf"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("nginx starts")
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
