@@ -235,34 +235,20 @@ pub struct Built {
     pub theme: crate::theme::Theme,
     pub state: RenderState,
     pub report: BuildReport,
+    /// Output path -> fingerprint of each article and list page, when
+    /// computed (by `serve`, for [`update_structure`]).
+    pub fingerprints: Option<std::collections::HashMap<String, u64>>,
 }
 
-/// [`build`], keeping the index and render state.
-pub fn build_site(
-    config: &Config,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-) -> Result<Built> {
-    build_site_with(config, options, progress, None)
-}
-
-/// [`build_site`] reusing the articles of `cache` whose files did not change.
-pub fn build_site_with(
-    config: &Config,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-    cache: Option<&mut ParseCache>,
-) -> Result<Built> {
-    let (index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
-    let t = Instant::now();
+/// The theme's templates and static files, plus the files beside articles,
+/// which are published in their section's folder; two that land on the same
+/// path, or on a static file, would silently replace each other.
+fn theme_with_assets(config: &Config, assets: &[SourceFile]) -> Result<crate::theme::Theme> {
     let mut theme = load_theme(config)?;
-    // Files beside articles are published in their section's folder; two
-    // that land on the same path, or on a static file, would silently
-    // replace each other.
     let mut placed: std::collections::HashMap<String, &SourceFile> =
         std::collections::HashMap::new();
     let mut clashes = Vec::new();
-    for a in &assets {
+    for a in assets {
         let out = a.asset_output();
         if let Some(other) = placed.insert(out.clone(), a) {
             clashes.push(
@@ -286,6 +272,121 @@ pub fn build_site_with(
     if !clashes.is_empty() {
         return Err(ContentErrors(clashes).into());
     }
+    Ok(theme)
+}
+
+/// Computes every page's fingerprint for `built`, so the next structural
+/// change can be applied by [`update_structure`].
+pub fn refresh_fingerprints(config: &Config, built: &mut Built) -> Result<()> {
+    let renderer = built.state.renderer(config, &built.index);
+    let plan = renderer.plan(&built.theme)?;
+    let vh = crate::render::pages::view_hashes(&built.state.views);
+    let map = plan
+        .par_iter()
+        .filter_map(|p| renderer.fingerprint(p, &vh).map(|f| (p.output.clone(), f)))
+        .collect();
+    built.fingerprints = Some(map);
+    Ok(())
+}
+
+/// Applies any content change (new, deleted, moved or retitled articles, new
+/// tags) by re-parsing changed files only and re-rendering only the pages
+/// whose fingerprint changed; other files (feeds, sitemap, tag and archive
+/// indexes) are re-rendered each time. Needs fingerprints, unchanged site
+/// navigation and unchanged static files; otherwise asks for a full build.
+pub fn update_structure(
+    config: &Config,
+    built: &mut Built,
+    options: &BuildOptions,
+    cache: &mut ParseCache,
+) -> Result<Incremental> {
+    let Some(old) = built.fingerprints.take() else {
+        return Ok(Incremental::NeedsFullBuild);
+    };
+    let (index, assets, _) = index_site_with(config, options.drafts, Some(cache))?;
+    let theme = theme_with_assets(config, &assets)?;
+    let same_static = theme.static_files.len() == built.theme.static_files.len()
+        && theme
+            .static_files
+            .iter()
+            .zip(&built.theme.static_files)
+            .all(|((a, x), (b, y))| {
+                a == b
+                    && match (x, y) {
+                        (Asset::Disk(p), Asset::Disk(q)) => p == q,
+                        (Asset::Embedded(p), Asset::Embedded(q)) => std::ptr::eq(*p, *q),
+                        _ => false,
+                    }
+            });
+    let state = RenderState::new(config, &index, &theme)?;
+    if !same_static || state.section_values != built.state.section_values {
+        built.fingerprints = Some(old);
+        return Ok(Incremental::NeedsFullBuild);
+    }
+    let renderer = state.renderer(config, &index);
+    let plan = renderer.plan(&theme)?;
+    let vh = crate::render::pages::view_hashes(&state.views);
+    let fps: Vec<Option<u64>> = plan
+        .par_iter()
+        .map(|p| renderer.fingerprint(p, &vh))
+        .collect();
+    let output = &options.output;
+    let written = std::sync::atomic::AtomicUsize::new(0);
+    let dirty: Vec<&crate::render::pages::Planned> = plan
+        .iter()
+        .zip(&fps)
+        .filter(|(p, fp)| {
+            !matches!(p.job, crate::render::pages::Job::Static(_))
+                && (fp.is_none() || old.get(&p.output) != fp.as_ref())
+        })
+        .map(|(p, _)| p)
+        .collect();
+    dirty.par_iter().try_for_each(|p| -> Result<()> {
+        let bytes = renderer.render_job(p)?;
+        let target = output.join(&p.output);
+        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
+            return Ok(());
+        }
+        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        crate::write::replace_file(&target, &bytes)
+    })?;
+    let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+    crate::write::remove_stale(output, &planned)?;
+    let fingerprints = plan
+        .iter()
+        .zip(fps)
+        .filter_map(|(p, f)| f.map(|f| (p.output.clone(), f)))
+        .collect();
+    let pages = dirty.len();
+    built.index = index;
+    built.theme = theme;
+    built.state = state;
+    built.fingerprints = Some(fingerprints);
+    Ok(Incremental::Applied {
+        pages,
+        written: written.into_inner(),
+    })
+}
+
+/// [`build`], keeping the index and render state.
+pub fn build_site(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Built> {
+    build_site_with(config, options, progress, None)
+}
+
+/// [`build_site`] reusing the articles of `cache` whose files did not change.
+pub fn build_site_with(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    cache: Option<&mut ParseCache>,
+) -> Result<Built> {
+    let (index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
+    let t = Instant::now();
+    let theme = theme_with_assets(config, &assets)?;
     let state = RenderState::new(config, &index, &theme)?;
     let renderer = state.renderer(config, &index);
     let plan = renderer.plan(&theme)?;
@@ -328,6 +429,7 @@ pub fn build_site_with(
         theme,
         state,
         report,
+        fingerprints: None,
     })
 }
 
@@ -402,13 +504,7 @@ pub fn update_article(
             return Ok(());
         }
         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        // Write beside, then rename: a page being served is never half-written.
-        let tmp = target.with_file_name(format!(
-            ".{}.bantin-tmp",
-            target.file_name().unwrap_or_default().to_string_lossy()
-        ));
-        crate::fsx::write_creating_dirs(&tmp, bytes)?;
-        crate::fsx::rename(&tmp, &target)
+        crate::write::replace_file(&target, bytes)
     })?;
     Ok(Incremental::Applied {
         pages: plan.len(),

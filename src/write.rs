@@ -229,6 +229,41 @@ impl StagedOutput {
     }
 }
 
+/// Replaces one file of a live output folder: written beside, then renamed,
+/// so a page being served is never half-written.
+pub fn replace_file(target: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = target.with_file_name(format!(
+        ".{}.bantin-tmp",
+        target.file_name().unwrap_or_default().to_string_lossy()
+    ));
+    fsx::write_creating_dirs(&tmp, bytes)?;
+    fsx::rename(&tmp, target)
+}
+
+/// Removes from a live output folder the files the manifest lists that are
+/// no longer `planned`, and records the new list.
+pub fn remove_stale(output: &Path, planned: &HashSet<&str>) -> Result<usize> {
+    let manifest_path = sibling(output, "bantin-manifest");
+    let mut removed = 0;
+    if let Ok(previous) = std::fs::read_to_string(&manifest_path) {
+        for rel in previous
+            .lines()
+            .filter(|l| !l.is_empty() && !l.contains("..") && !l.starts_with('/'))
+        {
+            if !planned.contains(rel) {
+                let path = output.join(rel);
+                if std::fs::remove_file(&path).is_ok() {
+                    removed += 1;
+                    let mut dir = path;
+                    while dir.pop() && dir != output && std::fs::remove_dir(&dir).is_ok() {}
+                }
+            }
+        }
+    }
+    write_manifest(&manifest_path, planned)?;
+    Ok(removed)
+}
+
 /// The list of files a build wrote, beside (not inside) the output folder so
 /// it is never deployed.
 fn write_manifest(path: &Path, planned: &HashSet<&str>) -> Result<()> {

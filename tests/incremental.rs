@@ -191,3 +191,101 @@ fn cached_rebuild_matches_a_fresh_build() {
         "the moved article has its day archive"
     );
 }
+
+#[test]
+fn structural_updates_match_a_fresh_build() {
+    use bantin::site::{ParseCache, build_site_with, refresh_fingerprints, update_structure};
+    let tmp = tempfile::tempdir().unwrap();
+    let root = example_site(tmp.path());
+    let config = Config::load(&root).unwrap();
+    let live = tmp.path().join("live");
+    let opts = BuildOptions {
+        drafts: false,
+        output: live.clone(),
+    };
+    let mut cache = ParseCache::default();
+    let mut built = build_site_with(&config, &opts, &NoProgress, Some(&mut cache)).unwrap();
+    refresh_fingerprints(&config, &mut built).unwrap();
+    // Replaces the front-matter line starting with `key:`.
+    let set = |rel: &str, key: &str, line: &str| {
+        let text = std::fs::read_to_string(root.join(rel)).unwrap();
+        let new: Vec<String> = text
+            .lines()
+            .map(|l| {
+                if l.starts_with(key) {
+                    line.to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        std::fs::write(root.join(rel), new.join("\n")).unwrap();
+    };
+    let steps = [
+        // A new date moves the article in every list it is on.
+        (
+            "moved date",
+            "content/kinh-te/lua-phat-thai-thap-thoi-lai.md",
+            "date:",
+            "date: 2022-06-01 09:00",
+        ),
+        // A new tag gets its pages; the article leaves another tag.
+        (
+            "new tag",
+            "content/van-hoa/don-ca-tai-tu-ben-ninh-kieu.md",
+            "tags:",
+            "tags: [\"Nghệ thuật mới\", \"Cần Thơ\"]",
+        ),
+        // A new title without `slug:` changes the URL.
+        (
+            "new title",
+            "content/xa-hoi/sot-xuat-huyet-tang-manh.md",
+            "title:",
+            "title: \"Sốt xuất huyết giảm nhờ diệt lăng quăng\"",
+        ),
+    ];
+    for (what, rel, key, line) in steps {
+        set(rel, key, line);
+        let r = update_structure(&config, &mut built, &opts, &mut cache).unwrap();
+        let Incremental::Applied { pages, .. } = r else {
+            panic!("{what}: expected an incremental update, got {r:?}")
+        };
+        let fresh = tmp.path().join(format!("fresh-{what}"));
+        build(
+            &config,
+            &BuildOptions {
+                drafts: false,
+                output: fresh.clone(),
+            },
+        )
+        .unwrap();
+        let (a, b) = (tree(&live), tree(&fresh));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{what}: the file lists differ"
+        );
+        for (path, bytes) in &b {
+            assert!(
+                a[path] == *bytes,
+                "{what}: {} differs from a fresh build",
+                path.display()
+            );
+        }
+        assert!(
+            pages < b.len(),
+            "{what}: re-rendered {pages} of {} files",
+            b.len()
+        );
+    }
+    // A new article changes a section's count in the navigation: full build.
+    std::fs::write(
+        root.join("content/kinh-te/moi.md"),
+        "---\ntitle: Bài mới\ndate: 2024-12-30 08:00\n---\n\nx\n",
+    )
+    .unwrap();
+    assert_eq!(
+        update_structure(&config, &mut built, &opts, &mut cache).unwrap(),
+        Incremental::NeedsFullBuild
+    );
+}

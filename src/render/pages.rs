@@ -367,6 +367,72 @@ impl<'a> Renderer<'a> {
         out
     }
 
+    /// What an article or list page is made from, as a number: equal numbers
+    /// mean equal pages (for one theme, config and site navigation), so
+    /// `serve` re-renders only pages whose number changed. None for the
+    /// few other files, which are always re-rendered.
+    pub fn fingerprint(&self, p: &Planned, view_hashes: &[u64]) -> Option<u64> {
+        use std::hash::{Hash, Hasher};
+        let index = self.index;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match &p.job {
+            Job::Article(i) => {
+                let i = *i;
+                0u8.hash(&mut h);
+                view_hashes[i].hash(&mut h);
+                match &index.articles[i].body {
+                    Body::Markdown(b) | Body::Html(b) => b.hash(&mut h),
+                }
+                let (older, newer) = index.neighbours(i);
+                older.map(|j| view_hashes[j]).hash(&mut h);
+                newer.map(|j| view_hashes[j]).hash(&mut h);
+            }
+            Job::ListPage { list, page } => {
+                let list = &self.lists[*list];
+                let per = self.config.paginate_by;
+                1u8.hash(&mut h);
+                list.base.hash(&mut h);
+                page.hash(&mut h);
+                list.members.len().hash(&mut h);
+                let start = (page - 1) * per;
+                for &m in &list.members
+                    [start.min(list.members.len())..(start + per).min(list.members.len())]
+                {
+                    view_hashes[m].hash(&mut h);
+                }
+                match list.kind {
+                    ListKind::Home if *page == 1 => {
+                        for s in &index.sections {
+                            s.key.hash(&mut h);
+                            for &m in &s.members[..s.members.len().min(4)] {
+                                view_hashes[m].hash(&mut h);
+                            }
+                        }
+                    }
+                    ListKind::Home => {}
+                    ListKind::Section(s) => hash_value(&self.section_values[s], &mut h),
+                    ListKind::Tag(t) => {
+                        let tag = &index.tags[t];
+                        (&tag.name, &tag.slug, tag.members.len()).hash(&mut h);
+                    }
+                    ListKind::Year(y) => {
+                        for (m, days) in &index.years[&y] {
+                            (m, Index::month_count(days)).hash(&mut h);
+                        }
+                    }
+                    ListKind::Month(y, m) => {
+                        for (d, v) in &index.years[&y][&m] {
+                            (d, v.len()).hash(&mut h);
+                        }
+                    }
+                    ListKind::Day(..) => {}
+                }
+            }
+            _ => return None,
+        }
+        Some(h.finish())
+    }
+
     fn base_context(&self, kind: &str, path: &str, feeds: Vec<FeedLink>) -> Context {
         let mut ctx = Context::new();
         ctx.insert("page_kind", kind);
@@ -598,6 +664,35 @@ impl<'a> Renderer<'a> {
             sink(&p.output, &bytes)
         })
     }
+}
+
+/// Hashes a template value through its JSON form (deterministic: maps keep
+/// insertion order).
+pub fn hash_value(v: &Value, h: &mut impl std::hash::Hasher) {
+    struct W<'a, H: std::hash::Hasher>(&'a mut H);
+    impl<H: std::hash::Hasher> std::io::Write for W<'_, H> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let _ = serde_json::to_writer(W(h), v);
+}
+
+/// One hash per article view, in parallel.
+pub fn view_hashes(views: &[Value]) -> Vec<u64> {
+    use std::hash::Hasher;
+    views
+        .par_iter()
+        .map(|v| {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            hash_value(v, &mut h);
+            h.finish()
+        })
+        .collect()
 }
 
 #[derive(Serialize)]

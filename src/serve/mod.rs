@@ -19,7 +19,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, Built, Incremental, ParseCache, build_site_with, update_article};
+use crate::site::{
+    BuildOptions, Built, Incremental, ParseCache, build_site_with, refresh_fingerprints,
+    update_article, update_structure,
+};
 use watch::{ChangeKind, classify};
 
 const EVENTS_PATH: &str = "/__bantin/events";
@@ -200,9 +203,48 @@ pub fn run(
                         t.elapsed().as_secs_f64() * 1e3
                     ));
                     preview.publish("reload".into());
+                    // For the next structural change; after the reload is out.
+                    if let Err(e) = refresh_fingerprints(&config, b) {
+                        b.fingerprints = None;
+                        log(&format!("{e:#}"));
+                    }
                     continue;
                 }
                 Ok(None) => {}
+                Err(e) => {
+                    let msg = format!("{e:#}");
+                    log(&msg);
+                    preview.publish(format!("error:{}", escape_html(&msg)));
+                    continue;
+                }
+            }
+        }
+        // Other content changes (new, deleted, moved articles; new tags):
+        // re-render the pages whose inputs changed. Files beside articles
+        // (images) take the full path, which copies them.
+        let only_articles = paths.iter().all(|p| {
+            p.extension().is_some_and(|e| e == "md" || e == "txt")
+                || crate::load::is_ignored_name(
+                    &p.file_name().unwrap_or_default().to_string_lossy(),
+                )
+                || p.is_dir()
+        });
+        if kinds == [ChangeKind::Content]
+            && only_articles
+            && let Some(b) = built.as_mut()
+        {
+            let t = Instant::now();
+            match update_structure(&config, b, &options, &mut cache) {
+                Ok(Incremental::Applied { pages, written }) => {
+                    log(&format!(
+                        "rebuilt ({}, only pages that changed): {pages} pages re-rendered, {written} changed, in {:.1} ms",
+                        changed_names(&paths, &config.root),
+                        t.elapsed().as_secs_f64() * 1e3
+                    ));
+                    preview.publish("reload".into());
+                    continue;
+                }
+                Ok(Incremental::NeedsFullBuild) => {}
                 Err(e) => {
                     let msg = format!("{e:#}");
                     log(&msg);
@@ -368,12 +410,16 @@ fn rebuild(
                 b.report.stats.written,
                 t.elapsed().as_millis()
             ));
-            *built = Some(b);
             preview.publish(if matches!(change, Change::CssOnly) {
                 "css".into()
             } else {
                 "reload".into()
             });
+            let mut b = b;
+            if let Err(e) = refresh_fingerprints(config, &mut b) {
+                log(&format!("{e:#}"));
+            }
+            *built = Some(b);
         }
         Err(e) => {
             let msg = format!("{e:#}");
