@@ -238,6 +238,8 @@ pub struct Built {
     /// Output path -> fingerprint of each article and list page, when
     /// computed (by `serve`, for [`update_structure`]).
     pub fingerprints: Option<std::collections::HashMap<String, u64>>,
+    /// Each article view's hash, the input of the fingerprints.
+    pub view_hashes: Vec<u64>,
 }
 
 /// The theme's templates and static files, plus the files beside articles,
@@ -286,6 +288,7 @@ pub fn refresh_fingerprints(config: &Config, built: &mut Built) -> Result<()> {
         .filter_map(|p| renderer.fingerprint(p, &vh).map(|f| (p.output.clone(), f)))
         .collect();
     built.fingerprints = Some(map);
+    built.view_hashes = vh;
     Ok(())
 }
 
@@ -362,6 +365,7 @@ pub fn update_structure(
     built.theme = theme;
     built.state = state;
     built.fingerprints = Some(fingerprints);
+    built.view_hashes = vh;
     Ok(Incremental::Applied {
         pages,
         written: written.into_inner(),
@@ -430,6 +434,7 @@ pub fn build_site_with(
         state,
         report,
         fingerprints: None,
+        view_hashes: Vec::new(),
     })
 }
 
@@ -506,6 +511,20 @@ pub fn update_article(
         written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         crate::write::replace_file(&target, bytes)
     })?;
+    // Keep the fingerprints true for the next structural change: only this
+    // view and the pages just re-rendered changed.
+    if let Some(fps) = built.fingerprints.as_mut()
+        && built.view_hashes.len() == built.state.views.len()
+    {
+        let vh = crate::render::pages::view_hashes(std::slice::from_ref(&built.state.views[i]));
+        built.view_hashes[i] = vh[0];
+        let renderer = built.state.renderer(config, &built.index);
+        for p in renderer.plan_for_article(i) {
+            if let Some(f) = renderer.fingerprint(&p, &built.view_hashes) {
+                fps.insert(p.output, f);
+            }
+        }
+    }
     Ok(Incremental::Applied {
         pages: plan.len(),
         written: written.into_inner(),

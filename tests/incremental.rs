@@ -244,6 +244,16 @@ fn structural_updates_match_a_fresh_build() {
             "title: \"Sốt xuất huyết giảm nhờ diệt lăng quăng\"",
         ),
     ];
+    // An in-place edit first: it must keep the fingerprints true.
+    let body = "content/the-thao/san-choi-bong-da-thieu-nhi-phong-dien.md";
+    let text = std::fs::read_to_string(root.join(body)).unwrap();
+    std::fs::write(
+        root.join(body),
+        text.replacen("summary: \"", "summary: \"[Mới] ", 1),
+    )
+    .unwrap();
+    let r = update_article(&config, &mut built, std::path::Path::new(body), &live).unwrap();
+    assert!(matches!(r, Incremental::Applied { .. }), "{r:?}");
     for (what, rel, key, line) in steps {
         set(rel, key, line);
         let r = update_structure(&config, &mut built, &opts, &mut cache).unwrap();

@@ -203,11 +203,6 @@ pub fn run(
                         t.elapsed().as_secs_f64() * 1e3
                     ));
                     preview.publish("reload".into());
-                    // For the next structural change; after the reload is out.
-                    if let Err(e) = refresh_fingerprints(&config, b) {
-                        b.fingerprints = None;
-                        log(&format!("{e:#}"));
-                    }
                     continue;
                 }
                 Ok(None) => {}
