@@ -64,20 +64,18 @@ fn site(dir: &Path) {
     .unwrap();
 }
 
-#[test]
-fn serves_reloads_and_refuses_unsafe_requests() {
-    let tmp = tempfile::tempdir().unwrap();
-    site(tmp.path());
+/// `bantin serve` on a free port for the site at `root`, once it answers.
+fn start(root: &Path) -> (Serve, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let _serve = Serve(
+    let serve = Serve(
         Command::cargo_bin("bantin")
             .unwrap()
             .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(tmp.path())
+            .arg(root)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -86,6 +84,14 @@ fn serves_reloads_and_refuses_unsafe_requests() {
     wait_for("the server", || {
         TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/").0 == 200
     });
+    (serve, port)
+}
+
+#[test]
+fn serves_reloads_and_refuses_unsafe_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let (_serve, port) = start(tmp.path());
     let (status, page) = get(port, "/thoi-su/a/");
     assert_eq!(status, 200);
     assert!(page.contains("Content-Type: text/html; charset=utf-8"));
@@ -190,24 +196,7 @@ fn port_zero_serves_links_with_the_real_port() {
 fn new_articles_and_tags_appear_without_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
     site(tmp.path());
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _serve = Serve(
-        Command::cargo_bin("bantin")
-            .unwrap()
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(tmp.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for("the server", || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/").0 == 200
-    });
+    let (_serve, port) = start(tmp.path());
     assert_eq!(get(port, "/tags/bong-da/").0, 404);
     std::fs::create_dir_all(tmp.path().join("content/the-thao")).unwrap();
     std::fs::write(
