@@ -222,6 +222,10 @@ fn init_creates_a_site_that_builds() {
     );
     assert!(site.path("config.yaml").is_file());
     assert!(site.path("static").is_dir());
+    assert_eq!(
+        read_text(&site.path(".gitignore")),
+        "/public\n/.public.bantin-*\n"
+    );
 
     let mut cmd = site.bantin();
     cmd.arg("build").arg("--root").arg(&site.root);

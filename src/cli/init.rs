@@ -49,6 +49,8 @@ pub(crate) fn run(args: InitArgs) -> anyhow::Result<ExitCode> {
         "---\ntitle: \"Chào mừng đến với bantin\"\ndate: 2024-03-04 18:48\ntags: [\"Hướng dẫn\"]\nauthors: [\"Ban biên tập\"]\nsummary: \"Bài viết đầu tiên của trang tin.\"\n---\n\nĐây là bài viết mẫu. Sửa tệp `content/thoi-su/chao-mung-den-voi-bantin.md` hoặc thêm bài mới vào `content/`, rồi chạy `bantin build`.\n".as_bytes(),
     )?;
     fsx::create_dir_all(&dir.join("static"))?;
+    // The build output and bantin's list of what it wrote are not sources.
+    fsx::write(&dir.join(".gitignore"), b"/public\n/.public.bantin-*\n")?;
     eprintln!(
         "Created a new site in {}. Next: bantin build --root {}",
         dir.display(),
