@@ -288,10 +288,36 @@ fn structural_updates_match_a_fresh_build() {
             b.len()
         );
     }
-    // A new article changes a section's count in the navigation: full build.
+    // A new article and a deleted one: only the pages that list them change.
     std::fs::write(
         root.join("content/kinh-te/moi.md"),
-        "---\ntitle: Bài mới\ndate: 2024-12-30 08:00\n---\n\nx\n",
+        "---\ntitle: Bài mới\ndate: 2024-12-30 08:00\ntags: [Kinh tế số]\n---\n\nx\n",
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md")).unwrap();
+    let r = update_structure(&config, &mut built, &opts, &mut cache).unwrap();
+    assert!(
+        matches!(r, Incremental::Applied { .. }),
+        "new and deleted articles: {r:?}"
+    );
+    let fresh = tmp.path().join("fresh-new");
+    build(
+        &config,
+        &BuildOptions {
+            drafts: false,
+            output: fresh.clone(),
+        },
+    )
+    .unwrap();
+    assert!(
+        tree(&live) == tree(&fresh),
+        "new and deleted articles: differs from a fresh build"
+    );
+    // A new section changes the menu on every page: a full build.
+    std::fs::create_dir_all(root.join("content/suc-khoe")).unwrap();
+    std::fs::write(
+        root.join("content/suc-khoe/a.md"),
+        "---\ntitle: Sức khỏe\ndate: 2024-12-29 08:00\n---\n\nx\n",
     )
     .unwrap();
     assert_eq!(

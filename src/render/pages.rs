@@ -596,7 +596,11 @@ impl<'a> Renderer<'a> {
                 };
                 ctx.insert_value("sections_latest", Value::from(latest));
             }
-            ListKind::Section(s) => ctx.insert_value("section", self.section_values[s].clone()),
+            ListKind::Section(s) => {
+                let mut section = self.section_values[s].as_map().cloned().unwrap_or_default();
+                section.insert("count".into(), Value::from(index.sections[s].members.len()));
+                ctx.insert_value("section", Value::from(section));
+            }
             ListKind::Tag(t) => ctx.insert("tag", &views::tag_view(&index.tags[t], config, true)),
             ListKind::Year(y) => {
                 ctx.insert("archive", &self.period(y, None, None, list.members.len()));

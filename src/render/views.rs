@@ -14,13 +14,16 @@ use crate::index::{Index, Section, Tag};
 use super::value;
 
 #[derive(Serialize)]
+/// A section as menus and articles show it. Its article count is only on
+/// the section's own pages (`section.count`): were it here, adding one
+/// article would change every page of the site, and `serve` could not
+/// re-render just the pages that show the new article.
 pub struct SectionView<'a> {
     pub name: &'a str,
     pub title: &'a str,
     pub description: &'a str,
     pub url: String,
     pub path: &'a str,
-    pub count: usize,
 }
 
 pub fn section_view<'a>(s: &'a Section, config: &Config) -> SectionView<'a> {
@@ -30,7 +33,6 @@ pub fn section_view<'a>(s: &'a Section, config: &Config) -> SectionView<'a> {
         description: &s.description,
         url: config.url(&s.path),
         path: &s.path,
-        count: s.members.len(),
     }
 }
 
