@@ -428,6 +428,22 @@ impl<'a> Renderer<'a> {
                     ListKind::Day(..) => {}
                 }
             }
+            Job::Redirect { to } => {
+                2u8.hash(&mut h);
+                to.hash(&mut h);
+            }
+            Job::Rss(l) | Job::Atom(l) => {
+                let list = &self.lists[*l];
+                (3u8, matches!(p.job, Job::Rss(_)), &list.base).hash(&mut h);
+                match list.kind {
+                    ListKind::Section(s) => hash_value(&self.section_values[s], &mut h),
+                    ListKind::Tag(t) => index.tags[t].name.hash(&mut h),
+                    _ => {}
+                }
+                for &m in &list.members[..list.members.len().min(self.config.feeds.limit)] {
+                    view_hashes[m].hash(&mut h);
+                }
+            }
             _ => return None,
         }
         Some(h.finish())
