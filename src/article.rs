@@ -56,6 +56,8 @@ pub struct Article {
     pub word_count: usize,
     /// File line of the `slug:`/`title:` key, for collision messages.
     pub slug_line: usize,
+    /// Findings that did not stop the article (a weekday that does not match its date).
+    pub warnings: Vec<crate::error::Warning>,
 }
 
 /// A section's `_index.md`.

@@ -265,6 +265,7 @@ pub fn build_index(
     }
 
     warnings.extend(merge_warnings);
+    warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
     Ok(Index {
         articles,
         paths,

@@ -253,6 +253,7 @@ fn parse_markdown(
         source_credit,
         extra: fm.into_extra(),
         slug_line: slug_loc.line,
+        warnings: Vec::new(),
     })
 }
 
@@ -345,6 +346,14 @@ fn parse_raw_file(
         source_credit: raw.source,
         word_count: words,
         slug_line: raw.title_line,
+        warnings: raw
+            .warnings
+            .iter()
+            .map(|w| crate::error::Warning {
+                location: Location::new(path, w.line, w.col),
+                message: format!("{} ({})", w.message, w.help),
+            })
+            .collect(),
     })
 }
 

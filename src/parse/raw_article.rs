@@ -75,6 +75,8 @@ pub struct RawArticle {
     pub source: Option<String>,
     /// The credit lines as written, so nothing of the file is lost.
     pub credit_lines: Vec<String>,
+    /// Findings that do not stop the article (a weekday that does not match the date).
+    pub warnings: Vec<RawError>,
 }
 
 /// A problem at a 1-based line and column.
@@ -87,7 +89,7 @@ pub struct RawError {
 }
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?:Thứ\s+\S+|Chủ\s+[Nn]hật|CN|T[2-7])\s*,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*(?:[-–—,|]\s*)?(\d{1,2})\s*[:hg]\s*(\d{2}))?\s*(?:\(GMT\+7\))?$")
+    Regex::new(r"^(?:(?P<wd>Thứ\s+\S+|Chủ\s+[Nn]hật|CN|T[2-7])\s*,?\s*)?(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*(?:[-–—,|]\s*)?(\d{1,2})\s*[:hg]\s*(\d{2}))?\s*(?:\(GMT\+7\))?$")
         .expect("valid regex")
 });
 static DATELINE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -135,6 +137,18 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
             help: "a raw article starts with a date line `DD/MM/YYYY - HH:MM`, then the title and the text".into(),
         });
     };
+    let mut warnings = Vec::new();
+    if let Some((said, offset)) = weekday_mismatch(date_text) {
+        warnings.push(RawError {
+            line: date_line,
+            col: date_col + date_text[..offset].chars().count(),
+            message: format!(
+                "the date line says {said}, but the date is a {}",
+                WEEKDAY_NAMES[weekday_index_of(date_text)]
+            ),
+            help: "check the date and the weekday; the date is what bantin uses".into(),
+        });
+    }
     let date = parse_date_line(date_text).map_err(|(message, offset)| RawError {
         line: date_line,
         col: date_col + date_text[..offset].chars().count(),
@@ -208,6 +222,52 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         authors,
         source,
         credit_lines,
+        warnings,
+    })
+}
+
+const WEEKDAY_NAMES: [&str; 7] = [
+    "Thứ Hai",
+    "Thứ Ba",
+    "Thứ Tư",
+    "Thứ Năm",
+    "Thứ Sáu",
+    "Thứ Bảy",
+    "Chủ nhật",
+];
+
+/// Monday = 0 for a weekday as written (`Thứ Hai`, `T2`, `Chủ nhật`, `CN`).
+fn weekday_from_text(w: &str) -> Option<usize> {
+    let w = w.trim_end_matches([',', '.', ' ']).to_lowercase();
+    let w: Vec<&str> = w.split_whitespace().collect();
+    Some(match w.as_slice() {
+        ["t2"] | ["thứ", "hai"] => 0,
+        ["t3"] | ["thứ", "ba"] => 1,
+        ["t4"] | ["thứ", "tư" | "bốn"] => 2,
+        ["t5"] | ["thứ", "năm"] => 3,
+        ["t6"] | ["thứ", "sáu"] => 4,
+        ["t7"] | ["thứ", "bảy"] => 5,
+        ["cn"] | ["chủ", "nhật"] => 6,
+        _ => return None,
+    })
+}
+
+/// Monday = 0 for the line's date; 7 when the line has no valid date.
+fn weekday_index_of(line: &str) -> usize {
+    parse_date_line(line).map_or(7, |d| d.weekday().to_monday_zero_offset() as usize)
+}
+
+/// The weekday as written and its byte offset, when it disagrees with the date.
+fn weekday_mismatch(line: &str) -> Option<(String, usize)> {
+    let c = DATE_RE.captures(line)?;
+    let wd = c.name("wd")?;
+    let said = weekday_from_text(wd.as_str())?;
+    let actual = weekday_index_of(line);
+    (actual < 7 && actual != said).then(|| {
+        (
+            wd.as_str().trim_end_matches([',', '.']).to_string(),
+            wd.start(),
+        )
     })
 }
 
@@ -285,8 +345,9 @@ fn parse_date_line(line: &str) -> Result<DateTime, (String, usize)> {
             0,
         )
     })?;
+    // Group 1 is the weekday; the numbers follow.
     let num = |i: usize| {
-        c.get(i)
+        c.get(i + 1)
             .map(|m| (m.as_str().parse::<i16>().unwrap_or(-1), m.start()))
     };
     let (day, day_at) = num(1).expect("required group");
@@ -297,7 +358,7 @@ fn parse_date_line(line: &str) -> Result<DateTime, (String, usize)> {
     if !(1000..=9999).contains(&year) {
         return Err((
             format!("invalid date: year {year} is not a four-digit year"),
-            c.get(3).map_or(0, |m| m.start()),
+            c.get(4).map_or(0, |m| m.start()),
         ));
     }
     if !(1..=12).contains(&month) {
@@ -421,6 +482,29 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{line}: {e:?}"));
             assert_eq!(a.date.to_string(), want, "{line}");
         }
+    }
+
+    #[test]
+    fn warns_when_the_weekday_disagrees_with_the_date() {
+        let a = parse("Thứ Ba, 04/03/2024 - 18:48\nTít\nNội dung.\n").unwrap();
+        assert_eq!(a.warnings.len(), 1);
+        assert_eq!((a.warnings[0].line, a.warnings[0].col), (1, 1));
+        assert_eq!(
+            a.warnings[0].message,
+            "the date line says Thứ Ba, but the date is a Thứ Hai"
+        );
+        assert!(
+            parse("Thứ Hai, 04/03/2024 - 18:48\nTít\nNội dung.\n")
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
+        assert!(
+            parse("CN, 03/03/2024 - 18:48\nTít\nNội dung.\n")
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]
