@@ -47,7 +47,8 @@ fn explain_date_error(s: &str, detail: &str) -> String {
     format!("invalid date \"{s}\": {detail}")
 }
 
-const WEEKDAYS_VI: [&str; 7] = [
+/// Vietnamese weekday names, Monday first.
+pub const WEEKDAYS_VI: [&str; 7] = [
     "Thứ Hai",
     "Thứ Ba",
     "Thứ Tư",

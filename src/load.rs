@@ -61,6 +61,12 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
+/// [`is_ignored_name`] for a path's file name.
+pub fn is_ignored_path(p: &Path) -> bool {
+    p.file_name()
+        .is_some_and(|n| is_ignored_name(&n.to_string_lossy()))
+}
+
 /// Lists `root/content` in sorted order (so every later stage is deterministic).
 pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
     let content = root.join("content");

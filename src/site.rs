@@ -346,12 +346,10 @@ pub fn update_structure(
         .collect();
     dirty.par_iter().try_for_each(|p| -> Result<()> {
         let bytes = renderer.render_job(p)?;
-        let target = output.join(&p.output);
-        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-            return Ok(());
+        if crate::write::write_if_changed(&output.join(&p.output), &bytes)? {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        crate::write::replace_file(&target, &bytes)
+        Ok(())
     })?;
     let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
     crate::write::remove_stale(output, &planned)?;
@@ -504,12 +502,10 @@ pub fn update_article(
     }
     let written = std::sync::atomic::AtomicUsize::new(0);
     renderer.render_all(&plan, &|rel, bytes| {
-        let target = output.join(rel);
-        if std::fs::read(&target).is_ok_and(|old| old == bytes) {
-            return Ok(());
+        if crate::write::write_if_changed(&output.join(rel), bytes)? {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
-        written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        crate::write::replace_file(&target, bytes)
+        Ok(())
     })?;
     // Keep the fingerprints true for the next structural change: only this
     // view and the pages just re-rendered changed.

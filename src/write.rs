@@ -152,74 +152,8 @@ impl StagedOutput {
             }
             fsx::rename(&self.staging.join(rel), &target)?;
         }
-        // Remove files the site no longer has, then the folders that this
-        // left empty (only those: trying every folder costs a syscall per page).
-        // The previous build's manifest says which files bantin wrote, so
-        // nothing else in the folder is touched and no walk is needed.
-        let mut emptied = Vec::new();
-        let mut remove = |path: &Path, stats: &mut WriteStats| -> Result<()> {
-            match std::fs::remove_file(path) {
-                Ok(()) => {
-                    stats.removed += 1;
-                    if let Some(parent) = path.parent() {
-                        emptied.push(parent.to_path_buf());
-                    }
-                    Ok(())
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-                Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
-            }
-        };
-        match std::fs::read_to_string(&manifest_path) {
-            Ok(previous) => {
-                for rel in previous
-                    .lines()
-                    .filter(|l| !l.is_empty() && !l.contains("..") && !l.starts_with('/'))
-                {
-                    if !planned.contains(rel) {
-                        remove(&self.output.join(rel), &mut stats)?;
-                    }
-                }
-            }
-            Err(_) => {
-                // Without a manifest (a folder from before, or another tool's),
-                // hidden entries such as `.git` or `.well-known` are never touched.
-                let walker = WalkDir::new(&self.output)
-                    .min_depth(1)
-                    .into_iter()
-                    .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
-                for entry in walker {
-                    let entry =
-                        entry.with_context(|| format!("cannot walk {}", self.output.display()))?;
-                    if entry.file_type().is_dir() {
-                        continue;
-                    }
-                    let rel = entry
-                        .path()
-                        .strip_prefix(&self.output)
-                        .expect("under output");
-                    #[cfg(not(windows))]
-                    let rel = rel.to_string_lossy();
-                    #[cfg(windows)]
-                    let rel = std::borrow::Cow::<str>::Owned(crate::load::slash_path(rel));
-                    if !planned.contains(rel.as_ref()) {
-                        remove(entry.path(), &mut stats)?;
-                    }
-                }
-            }
-        }
-        emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
-        emptied.dedup();
-        for mut dir in emptied {
-            // Up the tree while folders are empty; remove_dir fails on the first that is not.
-            while dir != self.output && std::fs::remove_dir(&dir).is_ok() {
-                if !dir.pop() {
-                    break;
-                }
-            }
-        }
+        stats.removed = remove_stale(&self.output, planned)?;
         let _ = std::fs::remove_dir_all(&self.staging);
-        write_manifest(&manifest_path, planned)?;
         Ok(stats)
     }
 
@@ -240,28 +174,83 @@ pub fn replace_file(target: &Path, bytes: &[u8]) -> Result<()> {
     fsx::rename(&tmp, target)
 }
 
-/// Removes from a live output folder the files the manifest lists that are
-/// no longer `planned`, and records the new list.
+/// Removes the files the site no longer has, then the folders that this left
+/// empty (only those: trying every folder costs a syscall per page), and
+/// records the new list of files. The previous build's manifest says which
+/// files bantin wrote, so nothing else in the folder is touched and no walk
+/// is needed; without one (a folder from before, or another tool's) the
+/// output is walked, never touching hidden entries such as `.git`.
 pub fn remove_stale(output: &Path, planned: &HashSet<&str>) -> Result<usize> {
     let manifest_path = sibling(output, "bantin-manifest");
     let mut removed = 0;
-    if let Ok(previous) = std::fs::read_to_string(&manifest_path) {
-        for rel in previous
-            .lines()
-            .filter(|l| !l.is_empty() && !l.contains("..") && !l.starts_with('/'))
-        {
-            if !planned.contains(rel) {
-                let path = output.join(rel);
-                if std::fs::remove_file(&path).is_ok() {
-                    removed += 1;
-                    let mut dir = path;
-                    while dir.pop() && dir != output && std::fs::remove_dir(&dir).is_ok() {}
+    let mut emptied = Vec::new();
+    let mut remove = |path: &Path| -> Result<()> {
+        match std::fs::remove_file(path) {
+            Ok(()) => {
+                removed += 1;
+                if let Some(parent) = path.parent() {
+                    emptied.push(parent.to_path_buf());
                 }
+                Ok(())
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e).with_context(|| format!("cannot remove {}", path.display())),
+        }
+    };
+    match std::fs::read_to_string(&manifest_path) {
+        Ok(previous) => {
+            for rel in previous
+                .lines()
+                .filter(|l| !l.is_empty() && !l.contains("..") && !l.starts_with('/'))
+            {
+                if !planned.contains(rel) {
+                    remove(&output.join(rel))?;
+                }
+            }
+        }
+        Err(_) => {
+            let walker = WalkDir::new(output)
+                .min_depth(1)
+                .into_iter()
+                .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+            for entry in walker {
+                let entry = entry.with_context(|| format!("cannot walk {}", output.display()))?;
+                if entry.file_type().is_dir() {
+                    continue;
+                }
+                let rel = entry.path().strip_prefix(output).expect("under output");
+                #[cfg(not(windows))]
+                let rel = rel.to_string_lossy();
+                #[cfg(windows)]
+                let rel = std::borrow::Cow::<str>::Owned(crate::load::slash_path(rel));
+                if !planned.contains(rel.as_ref()) {
+                    remove(entry.path())?;
+                }
+            }
+        }
+    }
+    emptied.sort_by_key(|p| std::cmp::Reverse(p.components().count()));
+    emptied.dedup();
+    for mut dir in emptied {
+        // Up the tree while folders are empty; remove_dir fails on the first that is not.
+        while dir.as_path() != output && std::fs::remove_dir(&dir).is_ok() {
+            if !dir.pop() {
+                break;
             }
         }
     }
     write_manifest(&manifest_path, planned)?;
     Ok(removed)
+}
+
+/// Writes `bytes` to `target` in a live output folder unless it already
+/// holds them; true when it wrote.
+pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool> {
+    if std::fs::read(target).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    replace_file(target, bytes)?;
+    Ok(true)
 }
 
 /// The list of files a build wrote, beside (not inside) the output folder so

@@ -137,18 +137,6 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
             help: "a raw article starts with a date line `DD/MM/YYYY - HH:MM`, then the title and the text".into(),
         });
     };
-    let mut warnings = Vec::new();
-    if let Some((said, offset)) = weekday_mismatch(date_text) {
-        warnings.push(RawError {
-            line: date_line,
-            col: date_col + date_text[..offset].chars().count(),
-            message: format!(
-                "the date line says {said}, but the date is a {}",
-                WEEKDAY_NAMES[weekday_index_of(date_text)]
-            ),
-            help: "check the date and the weekday; the date is what bantin uses".into(),
-        });
-    }
     let date = parse_date_line(date_text).map_err(|(message, offset)| RawError {
         line: date_line,
         col: date_col + date_text[..offset].chars().count(),
@@ -156,6 +144,18 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         help: "the first line must be the date and time in site time, like `04/03/2024 - 18:48`"
             .into(),
     })?;
+    let mut warnings = Vec::new();
+    if let Some((said, offset)) = weekday_mismatch(date_text, date) {
+        warnings.push(RawError {
+            line: date_line,
+            col: date_col + date_text[..offset].chars().count(),
+            message: format!(
+                "the date line says {said}, but the date is a {}",
+                crate::dates::WEEKDAYS_VI[date.weekday().to_monday_zero_offset() as usize]
+            ),
+            help: "check the date and the weekday; the date is what bantin uses".into(),
+        });
+    }
     let Some(&(title_line, _, title)) = lines.get(1) else {
         return Err(RawError {
             line: date_line + 1,
@@ -226,16 +226,6 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
     })
 }
 
-const WEEKDAY_NAMES: [&str; 7] = [
-    "Thứ Hai",
-    "Thứ Ba",
-    "Thứ Tư",
-    "Thứ Năm",
-    "Thứ Sáu",
-    "Thứ Bảy",
-    "Chủ nhật",
-];
-
 /// Monday = 0 for a weekday as written (`Thứ Hai`, `T2`, `Chủ nhật`, `CN`).
 fn weekday_from_text(w: &str) -> Option<usize> {
     let w = w.trim_end_matches([',', '.', ' ']).to_lowercase();
@@ -252,18 +242,13 @@ fn weekday_from_text(w: &str) -> Option<usize> {
     })
 }
 
-/// Monday = 0 for the line's date; 7 when the line has no valid date.
-fn weekday_index_of(line: &str) -> usize {
-    parse_date_line(line).map_or(7, |d| d.weekday().to_monday_zero_offset() as usize)
-}
-
 /// The weekday as written and its byte offset, when it disagrees with the date.
-fn weekday_mismatch(line: &str) -> Option<(String, usize)> {
+fn weekday_mismatch(line: &str, date: DateTime) -> Option<(String, usize)> {
     let c = DATE_RE.captures(line)?;
     let wd = c.name("wd")?;
     let said = weekday_from_text(wd.as_str())?;
-    let actual = weekday_index_of(line);
-    (actual < 7 && actual != said).then(|| {
+    let actual = date.weekday().to_monday_zero_offset() as usize;
+    (actual != said).then(|| {
         (
             wd.as_str().trim_end_matches([',', '.']).to_string(),
             wd.start(),

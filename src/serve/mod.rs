@@ -181,11 +181,16 @@ pub fn run(
     for batch in rx {
         let Ok(events) = batch else { continue };
         // Reads (the build's own) are access events; only changes count.
-        let paths: Vec<&Path> = events
+        // Editor swap and backup files are never content; drop them here so
+        // nothing below has to think about them.
+        let mut paths: Vec<&Path> = events
             .iter()
             .filter(|e| !e.kind.is_access() && !e.kind.is_other())
             .flat_map(|e| e.paths.iter().map(PathBuf::as_path))
+            .filter(|p| !crate::load::is_ignored_path(p))
             .collect();
+        paths.sort();
+        paths.dedup();
         let theme_dir = config.theme_dir();
         let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
         if kinds.is_empty() {
@@ -217,13 +222,7 @@ pub fn run(
         // Other content changes (new, deleted, moved articles; new tags):
         // re-render the pages whose inputs changed. Files beside articles
         // (images) take the full path, which copies them.
-        let only_articles = paths.iter().all(|p| {
-            p.extension().is_some_and(|e| e == "md" || e == "txt")
-                || crate::load::is_ignored_name(
-                    &p.file_name().unwrap_or_default().to_string_lossy(),
-                )
-                || p.is_dir()
-        });
+        let only_articles = paths.iter().all(|p| is_article_file(p) || p.is_dir());
         if kinds == [ChangeKind::Content]
             && only_articles
             && let Some(b) = built.as_mut()
@@ -276,12 +275,9 @@ pub fn run(
         }
         // Only stylesheets changed: pages can swap them without reloading.
         let css_only = kinds == [ChangeKind::Static]
-            && paths.iter().all(|p| {
-                p.extension().is_some_and(|e| e == "css")
-                    || crate::load::is_ignored_name(
-                        &p.file_name().unwrap_or_default().to_string_lossy(),
-                    )
-            });
+            && paths
+                .iter()
+                .all(|p| p.extension().is_some_and(|e| e == "css"));
         let change = if css_only {
             Change::CssOnly
         } else {
@@ -303,17 +299,16 @@ enum Change<'a> {
     Files(&'a [&'a Path]),
 }
 
+fn is_article_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "md" || e == "txt")
+}
+
 /// The changed files, relative to the site, for the terminal.
 fn changed_names(paths: &[&Path], root: &Path) -> String {
-    let mut names: Vec<String> = paths
+    let names: Vec<String> = paths
         .iter()
-        .filter(|p| {
-            !crate::load::is_ignored_name(&p.file_name().unwrap_or_default().to_string_lossy())
-        })
         .map(|p| crate::load::slash_path(p.strip_prefix(root).unwrap_or(p)))
         .collect();
-    names.sort();
-    names.dedup();
     match names.len() {
         0..=3 => names.join(", "),
         n => format!("{}, ... ({n} files)", names[..3].join(", ")),
@@ -343,28 +338,12 @@ fn update_in_place(
     paths: &[&Path],
     output: &Path,
 ) -> Result<Option<(usize, usize)>> {
-    let relevant: Vec<&Path> = paths
-        .iter()
-        .copied()
-        .filter(|p| {
-            !crate::load::is_ignored_name(&p.file_name().unwrap_or_default().to_string_lossy())
-        })
-        .collect();
-    let mut files: Vec<&Path> = relevant
-        .iter()
-        .copied()
-        .filter(|p| p.extension().is_some_and(|e| e == "md" || e == "txt"))
-        .collect();
-    files.sort();
-    files.dedup();
-    let mut all = relevant.clone();
-    all.sort();
-    all.dedup();
-    if files.is_empty() || files.len() != all.len() {
+    // Only edits of article files can be applied in place.
+    if paths.is_empty() || !paths.iter().all(|p| is_article_file(p)) {
         return Ok(None);
     }
     let (mut pages, mut written) = (0, 0);
-    for f in files {
+    for f in paths {
         let Ok(rel) = f.strip_prefix(&config.root) else {
             return Ok(None);
         };

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::load::is_ignored_name;
+use crate::load::is_ignored_path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ChangeKind {
@@ -21,11 +21,7 @@ pub fn classify<'a>(
 ) -> Vec<ChangeKind> {
     let mut kinds = Vec::new();
     for p in paths {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default();
-        if is_ignored_name(&name) {
+        if is_ignored_path(p) {
             continue;
         }
         let kind = if p == root.join(crate::config::CONFIG_FILE) {
