@@ -1,16 +1,20 @@
-//! `serve`'s in-place update must give exactly the files a full build gives.
+//! `serve`'s incremental paths must give exactly the files a full build gives:
+//! an article edited in place, a rebuild from the parse cache, and structural
+//! updates that re-render only the pages whose fingerprint changed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bantin::config::Config;
-use bantin::site::{BuildOptions, Incremental, NoProgress, build, build_site, update_article};
+use bantin::site::{
+    BuildOptions, Built, Incremental, NoProgress, ParseCache, build, build_site_with,
+    refresh_fingerprints, update_article, update_structure,
+};
 
 fn copy_dir(from: &Path, to: &Path) {
     for e in walkdir::WalkDir::new(from) {
         let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let target = to.join(rel);
+        let target = to.join(e.path().strip_prefix(from).unwrap());
         if e.file_type().is_dir() {
             std::fs::create_dir_all(&target).unwrap();
         } else {
@@ -33,202 +37,200 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn example_site(tmp: &Path) -> PathBuf {
-    let root = tmp.join("site");
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for d in ["content", "static", "themes"] {
-        copy_dir(&repo.join(d), &root.join(d));
-    }
-    std::fs::copy(repo.join("config.yaml"), root.join("config.yaml")).unwrap();
-    root
+/// A copy of the example site, built once into `live` as `serve` builds it.
+struct Live {
+    _tmp: tempfile::TempDir,
+    tmp: PathBuf,
+    root: PathBuf,
+    config: Config,
+    opts: BuildOptions,
+    cache: ParseCache,
+    built: Built,
 }
+
+impl Live {
+    fn new() -> Live {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("site");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for d in ["content", "static", "themes"] {
+            copy_dir(&repo.join(d), &root.join(d));
+        }
+        std::fs::copy(repo.join("config.yaml"), root.join("config.yaml")).unwrap();
+        let config = Config::load(&root).unwrap();
+        let opts = BuildOptions {
+            drafts: false,
+            output: tmp.path().join("live"),
+        };
+        let mut cache = ParseCache::default();
+        let built = build_site_with(&config, &opts, &NoProgress, Some(&mut cache)).unwrap();
+        Live {
+            tmp: tmp.path().to_path_buf(),
+            _tmp: tmp,
+            root,
+            config,
+            opts,
+            cache,
+            built,
+        }
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join(rel)).unwrap()
+    }
+
+    /// Replaces the front-matter line starting with `key:`.
+    fn set(&self, rel: &str, key: &str, line: &str) {
+        let text = self.read(rel);
+        let new: Vec<&str> = text
+            .lines()
+            .map(|l| if l.starts_with(key) { line } else { l })
+            .collect();
+        self.write(rel, &new.join("\n"));
+    }
+
+    fn update_article(&mut self, rel: &str) -> Incremental {
+        update_article(
+            &self.config,
+            &mut self.built,
+            Path::new(rel),
+            &self.opts.output,
+        )
+        .unwrap()
+    }
+
+    fn update_structure(&mut self) -> Incremental {
+        update_structure(&self.config, &mut self.built, &self.opts, &mut self.cache).unwrap()
+    }
+
+    /// The live output equals a fresh build of the site as it is now; returns
+    /// the fresh build's file count.
+    #[track_caller]
+    fn assert_same_as_fresh(&self, what: &str) -> usize {
+        let fresh = self.tmp.join(format!("fresh-{what}"));
+        build(
+            &self.config,
+            &BuildOptions {
+                drafts: false,
+                output: fresh.clone(),
+            },
+        )
+        .unwrap();
+        let (a, b) = (tree(&self.opts.output), tree(&fresh));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "{what}: the file lists differ"
+        );
+        for (path, bytes) in &b {
+            assert!(
+                a[path] == *bytes,
+                "{what}: {} differs from a fresh build",
+                path.display()
+            );
+        }
+        b.len()
+    }
+}
+
+const ARTICLE: &str = "content/kinh-te/lua-phat-thai-thap-thoi-lai.md";
 
 #[test]
 fn in_place_update_matches_a_full_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = example_site(tmp.path());
-    let config = Config::load(&root).unwrap();
-    let live = tmp.path().join("live");
-    let mut built = build_site(
-        &config,
-        &BuildOptions {
-            drafts: false,
-            output: live.clone(),
-        },
-        &NoProgress,
-    )
-    .unwrap();
-
+    let mut live = Live::new();
     // Edit the body, summary and title of an article with an explicit slug.
-    let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");
-    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+    let text = live.read(ARTICLE);
     let edited = text
         .replacen("title: \"", "title: \"[Cập nhật] ", 1)
         .replacen("summary: \"", "summary: \"Tin mới: ", 1)
         + "\nĐoạn bổ sung với **chữ đậm**.\n";
     assert_ne!(text, edited);
-    std::fs::write(root.join(rel), &edited).unwrap();
-
-    let result = update_article(&config, &mut built, rel, &live).unwrap();
+    live.write(ARTICLE, &edited);
+    let result = live.update_article(ARTICLE);
     let Incremental::Applied { pages, written } = result else {
         panic!("expected an in-place update, got {result:?}")
     };
     assert!(pages < 40, "re-rendered {pages} files");
     assert!(written >= 3, "page, lists and feeds change: {written}");
-
-    let full = tmp.path().join("full");
-    build(
-        &config,
-        &BuildOptions {
-            drafts: false,
-            output: full.clone(),
-        },
-    )
-    .unwrap();
-    let (a, b) = (tree(&live), tree(&full));
-    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
-    for (path, bytes) in &b {
-        assert!(
-            a[path] == *bytes,
-            "{} differs from a full build",
-            path.display()
-        );
-    }
+    live.assert_same_as_fresh("in place");
 }
 
 #[test]
-fn moved_articles_need_a_full_build() {
-    let tmp = tempfile::tempdir().unwrap();
-    let root = example_site(tmp.path());
-    let config = Config::load(&root).unwrap();
-    let live = tmp.path().join("live");
-    let mut built = build_site(
-        &config,
-        &BuildOptions {
-            drafts: false,
-            output: live.clone(),
-        },
-        &NoProgress,
-    )
-    .unwrap();
-    let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");
-    let text = std::fs::read_to_string(root.join(rel)).unwrap();
+fn moved_articles_need_more_than_an_in_place_update() {
+    let mut live = Live::new();
     // A new tag changes lists beyond this article's pages.
-    std::fs::write(
-        root.join(rel),
-        text.replacen("tags: [", "tags: [\"Chủ đề mới\", ", 1),
-    )
-    .unwrap();
-    assert_eq!(
-        update_article(&config, &mut built, rel, &live).unwrap(),
-        Incremental::NeedsFullBuild
+    live.write(
+        ARTICLE,
+        &live
+            .read(ARTICLE)
+            .replacen("tags: [", "tags: [\"Chủ đề mới\", ", 1),
     );
+    assert_eq!(live.update_article(ARTICLE), Incremental::NeedsFullBuild);
     // A file that is not an article of the site.
     assert_eq!(
-        update_article(
-            &config,
-            &mut built,
-            Path::new("content/kinh-te/moi.md"),
-            &live
-        )
-        .unwrap(),
+        live.update_article("content/kinh-te/moi.md"),
         Incremental::NeedsFullBuild
     );
     // A broken edit is an error, not a rebuild.
-    std::fs::write(root.join(rel), "---\ntitle: [\n---\n").unwrap();
-    assert!(update_article(&config, &mut built, rel, &live).is_err());
+    live.write(ARTICLE, "---\ntitle: [\n---\n");
+    assert!(
+        update_article(
+            &live.config,
+            &mut live.built,
+            Path::new(ARTICLE),
+            &live.opts.output
+        )
+        .is_err()
+    );
 }
 
 #[test]
 fn cached_rebuild_matches_a_fresh_build() {
-    use bantin::site::{ParseCache, build_site_with};
-    let tmp = tempfile::tempdir().unwrap();
-    let root = example_site(tmp.path());
-    let config = Config::load(&root).unwrap();
-    let live = tmp.path().join("live");
-    let opts = BuildOptions {
-        drafts: false,
-        output: live.clone(),
-    };
-    let mut cache = ParseCache::default();
-    build_site_with(&config, &opts, &NoProgress, Some(&mut cache)).unwrap();
+    let mut live = Live::new();
     // A structural change: a new date moves the article in every list.
-    let rel = Path::new("content/kinh-te/lua-phat-thai-thap-thoi-lai.md");
-    let text = std::fs::read_to_string(root.join(rel)).unwrap();
-    let moved = text
-        .lines()
-        .map(|l| {
-            if l.starts_with("date:") {
-                "date: 2022-06-01 09:00".to_string()
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(root.join(rel), moved).unwrap();
+    live.set(ARTICLE, "date:", "date: 2022-06-01 09:00");
     // And a deleted article.
-    std::fs::remove_file(root.join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md")).unwrap();
-    let report = build_site_with(&config, &opts, &NoProgress, Some(&mut cache))
+    std::fs::remove_file(
+        live.root
+            .join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md"),
+    )
+    .unwrap();
+    let report = build_site_with(&live.config, &live.opts, &NoProgress, Some(&mut live.cache))
         .unwrap()
         .report;
     assert!(report.stats.removed > 0 && report.stats.written > 0);
-    let fresh = tmp.path().join("fresh");
-    build(
-        &config,
-        &BuildOptions {
-            drafts: false,
-            output: fresh.clone(),
-        },
-    )
-    .unwrap();
+    live.assert_same_as_fresh("cached");
     assert!(
-        tree(&live) == tree(&fresh),
-        "a cached rebuild differs from a fresh build"
-    );
-    assert!(
-        tree(&fresh).keys().any(|k| k.starts_with("2022/06/01")),
+        tree(&live.opts.output)
+            .keys()
+            .any(|k| k.starts_with("2022/06/01")),
         "the moved article has its day archive"
     );
 }
 
 #[test]
 fn structural_updates_match_a_fresh_build() {
-    use bantin::site::{ParseCache, build_site_with, refresh_fingerprints, update_structure};
-    let tmp = tempfile::tempdir().unwrap();
-    let root = example_site(tmp.path());
-    let config = Config::load(&root).unwrap();
-    let live = tmp.path().join("live");
-    let opts = BuildOptions {
-        drafts: false,
-        output: live.clone(),
-    };
-    let mut cache = ParseCache::default();
-    let mut built = build_site_with(&config, &opts, &NoProgress, Some(&mut cache)).unwrap();
-    refresh_fingerprints(&config, &mut built).unwrap();
-    // Replaces the front-matter line starting with `key:`.
-    let set = |rel: &str, key: &str, line: &str| {
-        let text = std::fs::read_to_string(root.join(rel)).unwrap();
-        let new: Vec<String> = text
-            .lines()
-            .map(|l| {
-                if l.starts_with(key) {
-                    line.to_string()
-                } else {
-                    l.to_string()
-                }
-            })
-            .collect();
-        std::fs::write(root.join(rel), new.join("\n")).unwrap();
-    };
+    let mut live = Live::new();
+    refresh_fingerprints(&live.config, &mut live.built).unwrap();
+    // An in-place edit first: it must keep the fingerprints true.
+    let body = "content/the-thao/san-choi-bong-da-thieu-nhi-phong-dien.md";
+    live.write(
+        body,
+        &live
+            .read(body)
+            .replacen("summary: \"", "summary: \"[Mới] ", 1),
+    );
+    let r = live.update_article(body);
+    assert!(matches!(r, Incremental::Applied { .. }), "{r:?}");
     let steps = [
         // A new date moves the article in every list it is on.
-        (
-            "moved date",
-            "content/kinh-te/lua-phat-thai-thap-thoi-lai.md",
-            "date:",
-            "date: 2022-06-01 09:00",
-        ),
+        ("moved date", ARTICLE, "date:", "date: 2022-06-01 09:00"),
         // A new tag gets its pages; the article leaves another tag.
         (
             "new tag",
@@ -244,84 +246,38 @@ fn structural_updates_match_a_fresh_build() {
             "title: \"Sốt xuất huyết giảm nhờ diệt lăng quăng\"",
         ),
     ];
-    // An in-place edit first: it must keep the fingerprints true.
-    let body = "content/the-thao/san-choi-bong-da-thieu-nhi-phong-dien.md";
-    let text = std::fs::read_to_string(root.join(body)).unwrap();
-    std::fs::write(
-        root.join(body),
-        text.replacen("summary: \"", "summary: \"[Mới] ", 1),
-    )
-    .unwrap();
-    let r = update_article(&config, &mut built, std::path::Path::new(body), &live).unwrap();
-    assert!(matches!(r, Incremental::Applied { .. }), "{r:?}");
     for (what, rel, key, line) in steps {
-        set(rel, key, line);
-        let r = update_structure(&config, &mut built, &opts, &mut cache).unwrap();
+        live.set(rel, key, line);
+        let r = live.update_structure();
         let Incremental::Applied { pages, .. } = r else {
             panic!("{what}: expected an incremental update, got {r:?}")
         };
-        let fresh = tmp.path().join(format!("fresh-{what}"));
-        build(
-            &config,
-            &BuildOptions {
-                drafts: false,
-                output: fresh.clone(),
-            },
-        )
-        .unwrap();
-        let (a, b) = (tree(&live), tree(&fresh));
-        assert_eq!(
-            a.keys().collect::<Vec<_>>(),
-            b.keys().collect::<Vec<_>>(),
-            "{what}: the file lists differ"
-        );
-        for (path, bytes) in &b {
-            assert!(
-                a[path] == *bytes,
-                "{what}: {} differs from a fresh build",
-                path.display()
-            );
-        }
+        let files = live.assert_same_as_fresh(what);
         assert!(
-            pages < b.len(),
-            "{what}: re-rendered {pages} of {} files",
-            b.len()
+            pages < files,
+            "{what}: re-rendered {pages} of {files} files"
         );
     }
     // A new article and a deleted one: only the pages that list them change.
-    std::fs::write(
-        root.join("content/kinh-te/moi.md"),
+    live.write(
+        "content/kinh-te/moi.md",
         "---\ntitle: Bài mới\ndate: 2024-12-30 08:00\ntags: [Kinh tế số]\n---\n\nx\n",
+    );
+    std::fs::remove_file(
+        live.root
+            .join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md"),
     )
     .unwrap();
-    std::fs::remove_file(root.join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md")).unwrap();
-    let r = update_structure(&config, &mut built, &opts, &mut cache).unwrap();
+    let r = live.update_structure();
     assert!(
         matches!(r, Incremental::Applied { .. }),
         "new and deleted articles: {r:?}"
     );
-    let fresh = tmp.path().join("fresh-new");
-    build(
-        &config,
-        &BuildOptions {
-            drafts: false,
-            output: fresh.clone(),
-        },
-    )
-    .unwrap();
-    assert!(
-        tree(&live) == tree(&fresh),
-        "new and deleted articles: differs from a fresh build"
-    );
+    live.assert_same_as_fresh("new and deleted articles");
     // A new section changes the menu on every page: a full build.
-    std::fs::create_dir_all(root.join("content/suc-khoe")).unwrap();
-    std::fs::write(
-        root.join("content/suc-khoe/a.md"),
+    live.write(
+        "content/suc-khoe/a.md",
         "---\ntitle: Sức khỏe\ndate: 2024-12-29 08:00\n---\n\nx\n",
-    )
-    .unwrap();
-    assert_eq!(
-        update_structure(&config, &mut built, &opts, &mut cache).unwrap(),
-        Incremental::NeedsFullBuild
     );
+    assert_eq!(live.update_structure(), Incremental::NeedsFullBuild);
 }
