@@ -295,3 +295,57 @@ fn aliases_become_redirect_pages_and_redirects_file() {
     );
     assert!(redirects.trim_end().ends_with(" 301"));
 }
+
+#[test]
+fn check_no_build_reads_the_output_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    std::fs::create_dir_all(site.join("content/thoi-su")).unwrap();
+    std::fs::write(
+        site.join("config.yaml"),
+        "title: Báo\nbase_url: https://example.org/\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/thoi-su/a.md"),
+        "---\ntitle: Bài\ndate: 2024-03-04 18:48\n---\n\nx\n",
+    )
+    .unwrap();
+    // Nothing built yet: a clear error, not an empty report.
+    let o = bantin()
+        .arg("check")
+        .arg("--no-build")
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr)
+            .contains("does not exist: build the site first or drop --no-build")
+    );
+    assert!(
+        bantin()
+            .arg("build")
+            .arg("--root")
+            .arg(&site)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A file removed by hand after the build is found without rebuilding.
+    std::fs::remove_file(site.join("public/tags/index.html")).unwrap();
+    let o = bantin()
+        .arg("check")
+        .arg("--no-build")
+        .arg("--root")
+        .arg(&site)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("-> https://example.org/tags/"));
+    assert!(
+        !site.join("public/tags/index.html").exists(),
+        "--no-build did not rebuild"
+    );
+}

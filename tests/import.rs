@@ -443,3 +443,22 @@ fn suggests_tag_rules_from_recurring_names() {
     );
     assert!(!tmp.path().join("out").exists(), "--dry-run writes nothing");
 }
+
+#[test]
+fn import_puts_articles_in_the_given_section() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sample = repo().join("content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
+    let out = run_ok(
+        bantin()
+            .arg("import")
+            .arg(&sample)
+            .arg("--into")
+            .arg(tmp.path().join("content"))
+            .args(["--section", "thoi-su"]),
+    );
+    let written = tmp
+        .path()
+        .join("content/thoi-su/phoi-hop-giu-gin-an-ninh-trat-tu-linh-vuc-lao-dong-cong-doan.md");
+    assert!(written.is_file());
+    assert!(out.contains(&written.display().to_string()), "{out}");
+}

@@ -66,6 +66,10 @@ fn site(dir: &Path) {
 
 /// `bantin serve` on a free port for the site at `root`, once it answers.
 fn start(root: &Path) -> (Serve, u16) {
+    start_with(root, &[])
+}
+
+fn start_with(root: &Path, extra: &[&str]) -> (Serve, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -76,6 +80,7 @@ fn start(root: &Path) -> (Serve, u16) {
             .unwrap()
             .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(root)
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -222,4 +227,35 @@ fn new_articles_and_tags_appear_without_a_restart() {
     wait_for("the renamed article", || {
         get(port, "/the-thao/tran-dau-moi/").0 == 200
     });
+}
+
+#[test]
+fn bound_to_every_interface_links_follow_the_browsers_address() {
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let (_serve, port) = start_with(tmp.path(), &["--bind", "0.0.0.0"]);
+    // Another device asks by a name of this machine: links use that name.
+    let (status, page) = request(
+        port,
+        &format!("GET /thoi-su/a/ HTTP/1.1\r\nHost: newsroom-pc:{port}\r\n\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(
+        page.contains(&format!("http://newsroom-pc:{port}/thoi-su/")),
+        "links follow the Host"
+    );
+    assert!(
+        !page.contains("127.0.0.1"),
+        "no loopback link reaches the other device"
+    );
+    // Drafts are previewed only when asked for.
+    std::fs::write(
+        tmp.path().join("content/thoi-su/nhap.md"),
+        "---\ntitle: Bản nháp\ndate: 2024-03-04 19:00\ndraft: true\n---\n\nx\n",
+    )
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 404);
+    let (_drafts, port) = start_with(tmp.path(), &["--drafts"]);
+    assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 200);
 }
