@@ -30,6 +30,8 @@ pub trait Progress: Sync {
     fn start(&self, _total_files: usize) {}
     fn file_done(&self) {}
     fn finish(&self) {}
+    /// Another process is writing the same output; this one waits.
+    fn waiting(&self, _holder: &str) {}
 }
 
 /// For callers that show no progress.
@@ -386,7 +388,7 @@ pub fn build_site_with(
     progress: &dyn Progress,
     cache: Option<&mut ParseCache>,
 ) -> Result<Built> {
-    let (index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
+    let (mut index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
     let t = Instant::now();
     let theme = theme_with_assets(config, &assets)?;
     let state = RenderState::new(config, &index, &theme)?;
@@ -395,7 +397,8 @@ pub fn build_site_with(
     check_output_location(config, &options.output)?;
     timings.prepare = t.elapsed();
     let t = Instant::now();
-    let out = StagedOutput::begin(&options.output)?;
+    let out = StagedOutput::begin(&options.output, &|m| progress.waiting(m))?;
+    let recovered = out.recovered();
     progress.start(plan.len());
     let rendered = renderer.render_all(&plan, &|rel, bytes| {
         out.write(rel, bytes)?;
@@ -404,7 +407,7 @@ pub fn build_site_with(
     });
     progress.finish();
     if let Err(e) = rendered {
-        out.abort();
+        drop(out);
         return Err(match e.downcast::<crate::error::TemplateError>() {
             Ok(t) => crate::error::TemplateError(crate::render::with_origins(t.0, &theme)).into(),
             Err(e) => e,
@@ -418,7 +421,12 @@ pub fn build_site_with(
     let files = plan.len();
     drop(planned);
     drop(plan);
-    let mut index = index;
+    if recovered {
+        index.warnings.push(Warning {
+            location: Location::file(&options.output),
+            message: "an earlier build was interrupted while updating this folder; its update was finished first".into(),
+        });
+    }
     let report = BuildReport {
         articles: index.articles.len(),
         files,

@@ -1024,9 +1024,12 @@ fn rebuild_writes_nothing_and_keeps_mtimes() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    // Only the list of files the last build wrote (never deployed: it is
-    // not inside the output).
-    assert_eq!(beside, [".out.bantin-manifest", "out", "site"]);
+    // Only the list of files the last build wrote and the lock file (never
+    // deployed: they are not inside the output).
+    assert_eq!(
+        beside,
+        [".out.bantin-lock", ".out.bantin-manifest", "out", "site"]
+    );
 
     // A paragraph added after an article's first one (its summary): only that
     // article's own page changes, so only it is written.

@@ -309,9 +309,12 @@ fn failed_build_leaves_the_previous_output_intact() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    // Only the list of files the last build wrote (never deployed: it is
-    // not inside the output).
-    assert_eq!(beside, [".out.bantin-manifest", "out", "site"]);
+    // Only the list of files the last build wrote and the lock file (never
+    // deployed: they are not inside the output).
+    assert_eq!(
+        beside,
+        [".out.bantin-lock", ".out.bantin-manifest", "out", "site"]
+    );
 }
 
 #[test]
@@ -339,7 +342,10 @@ fn failed_render_leaves_the_previous_output_intact() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    // Only the list of files the last build wrote (never deployed: it is
-    // not inside the output).
-    assert_eq!(beside, [".out.bantin-manifest", "out", "site"]);
+    // Only the list of files the last build wrote and the lock file (never
+    // deployed: they are not inside the output).
+    assert_eq!(
+        beside,
+        [".out.bantin-lock", ".out.bantin-manifest", "out", "site"]
+    );
 }

@@ -37,6 +37,7 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         Some(o) => std::path::absolute(o)?,
         None => config.root.join("public"),
     };
+    super::remove_staging_on_signal();
     let bar = Bar::new();
     let built = build_site(
         &config,
@@ -120,5 +121,9 @@ impl Progress for Bar {
         if let Some(b) = self.0.get() {
             b.finish_and_clear();
         }
+    }
+
+    fn waiting(&self, holder: &str) {
+        eprintln!("{holder}");
     }
 }

@@ -31,6 +31,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         None => config.root.join("public"),
     };
     if !args.no_build {
+        super::remove_staging_on_signal();
         build(
             &config,
             &BuildOptions {
@@ -38,11 +39,20 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 output: output.clone(),
             },
         )?;
-    } else if !output.is_dir() {
-        anyhow::bail!(
-            "{} does not exist: build the site first or drop --no-build",
-            output.display()
-        );
+    } else {
+        // A build killed mid-commit left a journal: finish it before reading.
+        if bantin::write::recover(&output, &|m| eprintln!("{m}"))? {
+            eprintln!(
+                "warning: an interrupted build of {} was finished first",
+                output.display()
+            );
+        }
+        if !output.is_dir() {
+            anyhow::bail!(
+                "{} does not exist: build the site first or drop --no-build",
+                output.display()
+            );
+        }
     }
     let report = check_output(&output, &config)?;
     let mut out = std::io::stdout().lock();

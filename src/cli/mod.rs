@@ -60,6 +60,15 @@ pub(crate) fn load_config(root: &std::path::Path) -> anyhow::Result<bantin::conf
     bantin::config::Config::load(&root)
 }
 
+/// Ctrl-C and SIGTERM during a build: let a commit in progress finish,
+/// remove the staging folder, exit 130 (128 + SIGINT, as shells expect).
+pub(crate) fn remove_staging_on_signal() {
+    let _ = ctrlc::set_handler(|| {
+        bantin::write::interrupt();
+        std::process::exit(130);
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;
