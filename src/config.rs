@@ -36,6 +36,18 @@ struct RawConfig {
     raw: RawRawArticles,
     #[serde(default)]
     tag_rules: Vec<TagRule>,
+    #[serde(default)]
+    limits: RawLimits,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    tags_per_article: Option<usize>,
+    card_tags: Option<usize>,
+    title_chars: Option<usize>,
+    article_mb: Option<u64>,
+    page_articles: Option<usize>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -108,6 +120,36 @@ pub const DEFAULT_BOILERPLATE: &[&str] = &[
     "Zalo",
 ];
 
+/// Bounds on input that would otherwise make the output explode (one
+/// article with 20,000 tags once meant 77 GB: each of its tag pages listed
+/// all its tags). The defaults are far beyond what a newsroom writes; a site
+/// that needs more raises them in `limits:`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Tags one article may have; more is an error.
+    pub tags_per_article: usize,
+    /// Tags shown on an article's card in lists (the article page shows all).
+    pub card_tags: usize,
+    /// Characters in a title; a longer one is an error.
+    pub title_chars: usize,
+    /// Size of one content file, in megabytes (10^6 bytes).
+    pub article_mb: u64,
+    /// The largest `paginate_by`: articles on one list page.
+    pub page_articles: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            tags_per_article: 50,
+            card_tags: 5,
+            title_chars: 1000,
+            article_mb: 10,
+            page_articles: 500,
+        }
+    }
+}
+
 /// The checked site configuration, with absolute paths.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -131,6 +173,7 @@ pub struct Config {
     pub extra: serde_json::Value,
     pub raw: RawRules,
     pub tag_rules: Vec<TagRule>,
+    pub limits: Limits,
 }
 
 impl Config {
@@ -203,6 +246,47 @@ impl Config {
                 ContentError::new(at("paginate_by"), "paginate_by must be at least 1")
                     .help("use the number of articles per list page, e.g. 20"),
             );
+        }
+        let defaults = Limits::default();
+        let limits = Limits {
+            tags_per_article: raw
+                .limits
+                .tags_per_article
+                .unwrap_or(defaults.tags_per_article),
+            card_tags: raw.limits.card_tags.unwrap_or(defaults.card_tags),
+            title_chars: raw.limits.title_chars.unwrap_or(defaults.title_chars),
+            article_mb: raw.limits.article_mb.unwrap_or(defaults.article_mb),
+            page_articles: raw.limits.page_articles.unwrap_or(defaults.page_articles),
+        };
+        if paginate_by > limits.page_articles {
+            errors.push(
+                ContentError::new(
+                    at("paginate_by"),
+                    format!(
+                        "paginate_by {paginate_by} puts more than {} articles on one list page",
+                        limits.page_articles
+                    ),
+                )
+                .help("use a smaller number (20 is usual), or raise limits.page_articles"),
+            );
+        }
+        for (key, value) in [
+            ("tags_per_article", limits.tags_per_article),
+            ("title_chars", limits.title_chars),
+            ("page_articles", limits.page_articles),
+        ] {
+            if value == 0 {
+                errors.push(ContentError::new(
+                    at("limits"),
+                    format!("limits.{key} must be at least 1"),
+                ));
+            }
+        }
+        if limits.article_mb == 0 {
+            errors.push(ContentError::new(
+                at("limits"),
+                "limits.article_mb must be at least 1",
+            ));
         }
         let article_permalink = raw
             .permalinks
@@ -284,6 +368,7 @@ impl Config {
             },
             raw: rules,
             tag_rules: raw.tag_rules,
+            limits,
         })
     }
 

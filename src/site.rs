@@ -174,12 +174,7 @@ fn parse_content_cached(
         config: &Config,
         drafts: bool,
     ) -> Result<Option<Item>, Vec<ContentError>> {
-        let bytes = std::fs::read(&src.abs).map_err(|e| {
-            vec![ContentError::new(
-                Location::file(&src.rel),
-                format!("cannot read: {e}"),
-            )]
-        })?;
+        let bytes = crate::parse::read_source(&src.abs, &src.rel, config).map_err(|e| vec![e])?;
         let text = decode_source(&src.rel, bytes).map_err(|e| vec![e])?;
         match &src.role {
             SourceRole::SectionIndex => {

@@ -131,6 +131,24 @@ fn parse_markdown(
     let dateline: Option<String> = ok(&mut errors, fm.take("dateline", "text"));
 
     let start = fm.start();
+    if let Some(t) = &title {
+        errors.extend(title_too_long(t.trim(), title_loc.clone(), config));
+    }
+    if tags.len() > config.limits.tags_per_article {
+        errors.push(
+            ContentError::new(
+                tags_loc.clone(),
+                format!(
+                    "{} tags; an article may have at most {}",
+                    tags.len(),
+                    config.limits.tags_per_article
+                ),
+            )
+            .help(
+                "keep the tags readers browse by, or raise limits.tags_per_article in config.yaml",
+            ),
+        );
+    }
     let title = match title.map(|t| nfc(t.trim())) {
         Some(t) if !t.is_empty() => t,
         _ if title_type_error => String::new(),
@@ -306,6 +324,9 @@ fn parse_raw_file(
             format!("invalid local time: {e}"),
         )
     })?;
+    if let Some(e) = title_too_long(&raw.title, Location::new(path, raw.title_line, 1), config) {
+        return Err(e);
+    }
     let title_slug = truncate(&slugify(&raw.title));
     if title_slug.is_empty() {
         return Err(ContentError::new(
@@ -355,6 +376,46 @@ fn parse_raw_file(
             })
             .collect(),
     })
+}
+
+/// A title is repeated on every list page that shows its article: past
+/// `limits.title_chars` it is a mistake (a body pasted into the title), not a
+/// headline.
+fn title_too_long(title: &str, at: Location, config: &Config) -> Option<ContentError> {
+    let n = title.chars().count();
+    (n > config.limits.title_chars).then(|| {
+        ContentError::new(
+            at,
+            format!(
+                "the title is {n} characters long; at most {} are allowed",
+                config.limits.title_chars
+            ),
+        )
+        .help("shorten the title (the lead goes in the body), or raise limits.title_chars in config.yaml")
+    })
+}
+
+/// Reads a content file, refusing one over `limits.article_mb` before
+/// reading it: a multi-gigabyte file dropped into content/ by mistake must
+/// not take the build's memory.
+pub fn read_source(abs: &Path, rel: &Path, config: &Config) -> Result<Vec<u8>, ContentError> {
+    let limit = config.limits.article_mb.saturating_mul(1_000_000);
+    let len = std::fs::metadata(abs).map(|m| m.len()).unwrap_or(0);
+    if len > limit {
+        return Err(ContentError::new(
+            Location::file(rel),
+            format!(
+                "the file is {:.1} MB; an article may be at most {} MB",
+                len as f64 / 1e6,
+                config.limits.article_mb
+            ),
+        )
+        .help(
+            "split it or move large media out of it, or raise limits.article_mb in config.yaml",
+        ));
+    }
+    std::fs::read(abs)
+        .map_err(|e| ContentError::new(Location::file(rel), format!("cannot read: {e}")))
 }
 
 /// A section's `_index.md`: only `title`, `description` and `weight`.

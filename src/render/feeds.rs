@@ -84,7 +84,9 @@ pub fn rss(r: &Renderer<'_>, list: &List) -> String {
         for author in &a.authors {
             let _ = writeln!(s, "<dc:creator>{}</dc:creator>", xml_escape(author));
         }
-        for &t in &index.article_tags[i] {
+        // As on cards: all of them in every tag's feed would grow with the
+        // square of the tags.
+        for &t in index.article_tags[i].iter().take(config.limits.card_tags) {
             let _ = writeln!(
                 s,
                 "<category>{}</category>",
@@ -156,7 +158,9 @@ pub fn atom(r: &Renderer<'_>, list: &List) -> String {
         for author in &a.authors {
             let _ = writeln!(s, "<author><name>{}</name></author>", xml_escape(author));
         }
-        for &t in &index.article_tags[i] {
+        // As on cards: all of them in every tag's feed would grow with the
+        // square of the tags.
+        for &t in index.article_tags[i].iter().take(config.limits.card_tags) {
             let _ = writeln!(
                 s,
                 "<category term=\"{}\" label=\"{}\"/>",

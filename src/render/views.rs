@@ -129,15 +129,15 @@ pub fn article_view(
         "section",
         index.section_of[i].map_or_else(Value::none, |s| section_values[s].clone()),
     );
-    put(
-        "tags",
-        Value::from(
-            index.article_tags[i]
-                .iter()
-                .map(|&t| tag_refs[t].clone())
-                .collect::<Vec<Value>>(),
-        ),
-    );
+    let tags: Vec<Value> = index.article_tags[i]
+        .iter()
+        .map(|&t| tag_refs[t].clone())
+        .collect();
+    // Cards show a few tags: every tag page lists its articles' cards, so
+    // all of them there would grow the output with the square of the tags.
+    let card_tags = tags[..tags.len().min(config.limits.card_tags)].to_vec();
+    put("tags", Value::from(tags));
+    put("card_tags", Value::from(card_tags));
     put(
         "authors",
         Value::from(
