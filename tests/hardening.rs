@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Site, bantin, run};
+use common::{Site, bantin, main_of, run};
 
 const ARTICLE: &str = "---\ntitle: Bài\ndate: 2024-03-04 18:48\n---\n\nNội dung.\n";
 
@@ -240,4 +240,47 @@ fn rejects_file_names_that_are_not_utf8() {
         "{}",
         run.stderr
     );
+}
+
+/// Every control character bantin must never publish (C0 but tab, newline
+/// and carriage return; DEL; C1), as (file, byte offset) pairs.
+fn control_chars_in(out: &std::path::Path) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for (rel, bytes) in common::read_tree(out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        for (i, c) in text.char_indices() {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                found.push((rel.clone(), i));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn control_characters_never_reach_pages_or_slugs() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/bao.txt",
+        "04/03/2024 - 18:48\n\u{1b}[31mBão\u{0} số\u{85} 3\u{7}\n\n(CT) - Gió\u{1b} mạnh\u{9b} cấp 12.\n",
+    );
+    // YAML escapes put controls into a value even when the file has none.
+    site.write(
+        "content/thoi-su/lu.md",
+        "---\ntitle: \"Lũ\\e về\\0 sớm\"\ndate: 2024-03-05 08:00\ntags: [\"Miền\\x1bTây\"]\nsummary: \"Nước\\u0085 lên\"\n---\n\nNội\u{1b} dung.\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(control_chars_in(&site.out), []);
+    // The slugs come from the titles without the controls.
+    let bao = site.read("thoi-su/31mbao-so-3/index.html");
+    assert!(bao.contains("[31mBão số 3"), "{}", main_of(&bao));
+    let lu = site.read("thoi-su/lu-ve-som/index.html");
+    assert!(
+        lu.contains("Lũ về sớm") && lu.contains("Nội dung."),
+        "{}",
+        main_of(&lu)
+    );
+    assert!(site.exists("tags/mientay/index.html"), "{:?}", site.files());
 }
