@@ -14,6 +14,10 @@ pub fn read_to_string(path: &Path) -> Result<String> {
     fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
+pub fn canonicalize(path: &Path) -> Result<std::path::PathBuf> {
+    fs::canonicalize(path).with_context(|| format!("cannot resolve {}", path.display()))
+}
+
 pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }

@@ -24,5 +24,6 @@ pub mod suggest;
 pub mod tag_rules;
 pub mod text;
 pub mod theme;
+pub mod walk;
 pub mod write;
 pub mod yaml;

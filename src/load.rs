@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
-use walkdir::WalkDir;
+use anyhow::Result;
 
 use crate::article::SourceKind;
 
@@ -67,28 +66,24 @@ pub fn is_ignored_path(p: &Path) -> bool {
         .is_some_and(|n| is_ignored_name(&n.to_string_lossy()))
 }
 
-/// Lists `root/content` in sorted order (so every later stage is deterministic).
+/// Lists `root/content` in sorted order (so every later stage is
+/// deterministic). Symbolic links are followed only inside the site; see
+/// [`crate::walk`] for why any other link is an error.
 pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
     let content = root.join("content");
-    if !content.is_dir() {
+    // A link named `content` that loops or leads nowhere is not "no folder":
+    // the walk below reports it precisely.
+    let is_link = std::fs::symlink_metadata(&content).is_ok_and(|m| m.is_symlink());
+    if !is_link && !content.is_dir() {
         anyhow::bail!(
             "no content/ folder in {}: create it and put articles (.md or .txt) in it",
             root.display()
         );
     }
     let mut out = Vec::new();
-    let mut bad_names = Vec::new();
-    let walker = WalkDir::new(&content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.with_context(|| format!("cannot walk {}", content.display()))?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let abs = entry.path().to_path_buf();
+    let walk = crate::walk::walk_site_dir(root, &content)?;
+    let mut errors = walk.errors;
+    for abs in walk.files {
         // A name that is not UTF-8 cannot become a URL without changing it,
         // and a link to the changed name would break.
         if abs
@@ -97,7 +92,7 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             .and_then(|p| p.to_str())
             .is_none()
         {
-            bad_names.push(
+            errors.push(
                 crate::error::ContentError::new(
                     crate::error::Location::file(
                         PathBuf::from("content").join(abs.strip_prefix(&content).unwrap_or(&abs)),
@@ -112,7 +107,9 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             abs.strip_prefix(&content)
                 .expect("walkdir stays under its root"),
         );
-        let name = entry.file_name().to_string_lossy().to_lowercase();
+        let name = abs
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().to_lowercase());
         let role = if name == "_index.md" {
             SourceRole::SectionIndex
         } else if name.ends_with(".md") || name.ends_with(".markdown") {
@@ -129,8 +126,9 @@ pub fn load_sources(root: &Path) -> Result<Vec<SourceFile>> {
             role,
         });
     }
-    if !bad_names.is_empty() {
-        return Err(crate::error::ContentErrors(bad_names).into());
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| a.location.cmp(&b.location));
+        return Err(crate::error::ContentErrors(errors).into());
     }
     Ok(out)
 }

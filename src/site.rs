@@ -464,6 +464,10 @@ pub fn update_article(
         return Ok(Incremental::NeedsFullBuild);
     };
     let abs = config.root.join(rel);
+    // A file replaced by a link: only a full build checks where links lead.
+    if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_symlink()) {
+        return Ok(Incremental::NeedsFullBuild);
+    }
     let Ok(bytes) = std::fs::read(&abs) else {
         return Ok(Incremental::NeedsFullBuild);
     };

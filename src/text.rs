@@ -1,6 +1,7 @@
 //! Vietnamese text handling shared by every stage: decoding, NFC, slugs,
 //! collation and name casing. Getting these right is bantin's reason to exist.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::OnceLock;
 
@@ -14,7 +15,11 @@ pub struct DecodeError {
     /// Byte offset of the first bad byte in the file.
     pub offset: usize,
     pub message: String,
+    /// What to do about it: re-saving as UTF-8 cannot mend a cut-off file.
+    pub help: &'static str,
 }
+
+const SAVE_AS_UTF8: &str = "save the file as UTF-8 (your editor's \"Save with encoding\")";
 
 /// Turns a file's bytes into NFC text with LF line endings. UTF-8 with or
 /// without BOM is accepted; UTF-16 and legacy code pages are refused with the
@@ -30,6 +35,7 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
         return Err(DecodeError {
             offset: 0,
             message: "the file is UTF-16; bantin reads UTF-8 only".into(),
+            help: SAVE_AS_UTF8,
         });
     }
     let skipped = if bytes.starts_with(b"\xEF\xBB\xBF") {
@@ -41,6 +47,18 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let body = e.as_bytes();
         let offset = skipped + e.utf8_error().valid_up_to();
+        // `error_len() == None` means the bytes stop inside a sequence that was
+        // valid so far: a copy or upload cut short, not another encoding, and
+        // blaming a code page would send the user to fix the wrong thing.
+        if e.utf8_error().error_len().is_none() {
+            return DecodeError {
+                offset,
+                message: format!(
+                    "the file ends in the middle of a character (truncated UTF-8 at byte {offset})"
+                ),
+                help: "the file was cut short (an interrupted copy or upload?): copy it again from where it came from",
+            };
+        }
         let hint = if body.iter().take(200).filter(|&&b| b == 0).count() > 20 {
             " (it looks like UTF-16)"
         } else {
@@ -49,9 +67,54 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
         DecodeError {
             offset,
             message: format!("invalid UTF-8 at byte {offset}{hint}"),
+            help: SAVE_AS_UTF8,
         }
     })?;
     Ok(normalize_owned(text))
+}
+
+/// Whether `c` is a control character bantin drops: C0 controls other than
+/// tab and newline, DEL, and the C1 controls (U+0080..U+009F).
+fn is_dropped_control(c: char) -> bool {
+    c.is_control() && c != '\t' && c != '\n'
+}
+
+/// `text` without control characters (ESC, NUL, the rest of C0 and C1; tab
+/// and newline stay).
+///
+/// Dropped, not refused: they are invisible in an editor, so an error would
+/// point at something the writer cannot see or delete; they mean nothing in
+/// a news article (they come from old exports and copy-paste out of
+/// terminals); and left in, they would reach titles, slugs, feeds (where XML
+/// 1.0 forbids most of them) and HTML (where they are parse errors), and an
+/// ESC sequence would recolour the terminal of anyone reading a message
+/// that quotes the title.
+pub fn without_controls(text: &str) -> Cow<'_, str> {
+    if !has_controls(text) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.chars().filter(|&c| !is_dropped_control(c)).collect())
+}
+
+/// [`without_controls`] for an owned string, reusing it when it is clean.
+pub fn strip_controls(text: String) -> String {
+    if has_controls(&text) {
+        text.chars().filter(|&c| !is_dropped_control(c)).collect()
+    } else {
+        text
+    }
+}
+
+/// Byte-level scan: runs over every content file, and nearly none has any.
+fn has_controls(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| match x {
+        b'\t' | b'\n' => false,
+        0x00..=0x1F | 0x7F => true,
+        // U+0080..U+009F are C2 80..C2 9F.
+        0xC2 => matches!(b.get(i + 1), Some(0x80..=0x9F)),
+        _ => false,
+    })
 }
 
 /// NFC and LF line endings.
@@ -296,6 +359,48 @@ mod tests {
         assert!(err.message.contains("byte 3"));
         let err = decode(b"\xFF\xFEa\0b\0").unwrap_err();
         assert!(err.message.contains("UTF-16"));
+    }
+
+    #[test]
+    fn tells_truncated_utf8_from_legacy_code_pages() {
+        // "Cần" cut after the first byte of "ầ" (E1 BA A7).
+        let err = decode(b"C\xE1\xBA").unwrap_err();
+        assert_eq!(
+            err.message,
+            "the file ends in the middle of a character (truncated UTF-8 at byte 1)"
+        );
+        assert_eq!(err.offset, 1);
+        // The same bytes followed by more text are a bad sequence, not a cut.
+        let err = decode(b"C\xE1\xBAx").unwrap_err();
+        assert!(
+            err.message.contains("legacy Vietnamese code page"),
+            "{}",
+            err.message
+        );
+        // TCVN3 "Cần" ends in a lone high byte: legacy, even at the end of the file.
+        let err = decode(b"C\xCBn\xB5").unwrap_err();
+        assert!(
+            err.message.contains("legacy Vietnamese code page"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn drops_control_characters_but_not_tabs_or_newlines() {
+        for (input, want) in [
+            ("Tin nóng", "Tin nóng"),
+            ("Tin\u{1b}[31m đỏ", "Tin[31m đỏ"),
+            ("a\0b\u{7}c\u{7f}d", "abcd"),
+            ("C1\u{85}\u{9b}x", "C1x"),
+            ("tab\tand\nline", "tab\tand\nline"),
+            // NBSP and "Â" share the C2/C3 lead bytes with C1 controls.
+            ("\u{a0}Â\u{9f}", "\u{a0}Â"),
+        ] {
+            assert_eq!(without_controls(input), want, "{input:?}");
+            assert_eq!(strip_controls(input.to_string()), want, "{input:?}");
+        }
+        assert!(matches!(without_controls("sạch"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -6,10 +6,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::load::{is_ignored_name, slash_path};
+use crate::load::slash_path;
 
 include!(concat!(env!("OUT_DIR"), "/default_theme.rs"));
 
@@ -46,20 +45,35 @@ struct ThemeFile {
     strings: BTreeMap<String, String>,
 }
 
+/// Reads the theme and the site's `templates/` and `static/`. A symbolic
+/// link among them that leaves the site (or is broken, or loops) is a
+/// content error, all of them reported together; see [`crate::walk`].
 pub fn load_theme(config: &Config) -> Result<Theme> {
     let mut theme = Theme::default();
+    let mut links = Vec::new();
     let dir = config.theme_dir();
     let theme_yaml: Option<(String, String)>;
     if dir.is_dir() {
-        for (rel, abs) in walk(&dir.join("templates"))? {
+        for (rel, abs) in walk(config, &dir.join("templates"), &mut links)? {
             let text = crate::fsx::read_to_string(&abs)?;
             theme.templates.insert(rel, (text, display(config, &abs)));
         }
-        for (rel, abs) in walk(&dir.join("static"))? {
+        for (rel, abs) in walk(config, &dir.join("static"), &mut links)? {
             theme.static_files.insert(rel, Asset::Disk(abs));
         }
         let yaml = dir.join("theme.yaml");
-        theme_yaml = if yaml.is_file() {
+        // Its strings are printed on every page, so it may not come from
+        // outside the site either.
+        theme_yaml = if std::fs::symlink_metadata(&yaml).is_err() {
+            None
+        } else if let Some(e) = crate::walk::check_inside(
+            &config.root,
+            &crate::fsx::canonicalize(&config.root)?,
+            &yaml,
+        )? {
+            links.push(e);
+            None
+        } else if yaml.is_file() {
             Some((crate::fsx::read_to_string(&yaml)?, display(config, &yaml)))
         } else {
             None
@@ -100,12 +114,16 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
     for (k, v) in &config.strings {
         theme.strings.insert(k.clone(), v.clone());
     }
-    for (rel, abs) in walk(&config.root.join("templates"))? {
+    for (rel, abs) in walk(config, &config.root.join("templates"), &mut links)? {
         let text = crate::fsx::read_to_string(&abs)?;
         theme.templates.insert(rel, (text, display(config, &abs)));
     }
-    for (rel, abs) in walk(&config.root.join("static"))? {
+    for (rel, abs) in walk(config, &config.root.join("static"), &mut links)? {
         theme.static_files.insert(rel, Asset::Disk(abs));
+    }
+    if !links.is_empty() {
+        links.sort_by(|a, b| a.location.cmp(&b.location));
+        return Err(crate::error::ContentErrors(links).into());
     }
     Ok(theme)
 }
@@ -114,23 +132,18 @@ fn display(config: &Config, p: &Path) -> String {
     slash_path(p.strip_prefix(&config.root).unwrap_or(p))
 }
 
-/// Files under `dir` (sorted, hidden and editor files skipped); none if `dir` is absent.
-fn walk(dir: &Path) -> Result<Vec<(String, PathBuf)>> {
-    let mut out = Vec::new();
-    if !dir.is_dir() {
-        return Ok(out);
-    }
-    let walker = WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
+/// Files under `dir` as (path relative to `dir`, path), sorted; refused
+/// links go to `links`. None if `dir` is absent.
+fn walk(
+    config: &Config,
+    dir: &Path,
+    links: &mut Vec<crate::error::ContentError>,
+) -> Result<Vec<(String, PathBuf)>> {
+    let found = crate::walk::walk_site_dir(&config.root, dir)?;
+    links.extend(found.errors);
+    Ok(found
+        .files
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.with_context(|| format!("cannot walk {}", dir.display()))?;
-        if entry.file_type().is_file() {
-            let rel = slash_path(entry.path().strip_prefix(dir).expect("under dir"));
-            out.push((rel, entry.path().to_path_buf()));
-        }
-    }
-    Ok(out)
+        .map(|abs| (slash_path(abs.strip_prefix(dir).expect("under dir")), abs))
+        .collect())
 }

@@ -163,6 +163,21 @@ fn legacy_encoding_is_refused_with_the_byte_offset() {
 }
 
 #[test]
+fn truncated_utf8_is_not_blamed_on_a_code_page() {
+    // Valid UTF-8 cut inside "ầ" (E1 BA A7): only its first two bytes arrived.
+    let site = Site::fixture("minimal");
+    std::fs::write(
+        site.path("content/thoi-su/cut.txt"),
+        b"04/03/2024 - 18:48\nC\xe1\xba",
+    )
+    .unwrap();
+    assert_eq!(
+        build_fails(&site),
+        "error: content/thoi-su/cut.txt: the file ends in the middle of a character (truncated UTF-8 at byte 20)\n  help: the file was cut short (an interrupted copy or upload?): copy it again from where it came from\n1 error found; nothing was written\n"
+    );
+}
+
+#[test]
 fn every_broken_file_is_reported_in_one_run() {
     let site = Site::fixture("minimal");
     site.write(

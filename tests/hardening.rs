@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Site, bantin, run};
+use common::{Site, bantin, main_of, run};
 
 const ARTICLE: &str = "---\ntitle: Bài\ndate: 2024-03-04 18:48\n---\n\nNội dung.\n";
 
@@ -240,4 +240,159 @@ fn rejects_file_names_that_are_not_utf8() {
         "{}",
         run.stderr
     );
+}
+
+/// Every control character bantin must never publish (C0 but tab, newline
+/// and carriage return; DEL; C1), as (file, byte offset) pairs.
+fn control_chars_in(out: &std::path::Path) -> Vec<(String, usize)> {
+    let mut found = Vec::new();
+    for (rel, bytes) in common::read_tree(out) {
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        for (i, c) in text.char_indices() {
+            if c.is_control() && !matches!(c, '\t' | '\n' | '\r') {
+                found.push((rel.clone(), i));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn control_characters_never_reach_pages_or_slugs() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/bao.txt",
+        "04/03/2024 - 18:48\n\u{1b}[31mBão\u{0} số\u{85} 3\u{7}\n\n(CT) - Gió\u{1b} mạnh\u{9b} cấp 12.\n",
+    );
+    // YAML escapes put controls into a value even when the file has none.
+    site.write(
+        "content/thoi-su/lu.md",
+        "---\ntitle: \"Lũ\\e về\\0 sớm\"\ndate: 2024-03-05 08:00\ntags: [\"Miền\\x1bTây\"]\nsummary: \"Nước\\u0085 lên\"\n---\n\nNội\u{1b} dung.\n",
+    );
+    site.build_ok(&[]);
+    assert_eq!(control_chars_in(&site.out), []);
+    // The slugs come from the titles without the controls.
+    let bao = site.read("thoi-su/31mbao-so-3/index.html");
+    assert!(bao.contains("[31mBão số 3"), "{}", main_of(&bao));
+    let lu = site.read("thoi-su/lu-ve-som/index.html");
+    assert!(
+        lu.contains("Lũ về sớm") && lu.contains("Nội dung."),
+        "{}",
+        main_of(&lu)
+    );
+    assert!(site.exists("tags/mientay/index.html"), "{:?}", site.files());
+}
+
+// Symbolic links: see src/walk.rs for the rule and why it is an error.
+
+#[cfg(unix)]
+const SECRET: &str = "-----BEGIN OPENSSH PRIVATE KEY----- bantin-test-secret";
+
+/// A site with a secret beside it (not inside the site folder).
+#[cfg(unix)]
+fn site_with_secret() -> Site {
+    let site = Site::fixture("minimal");
+    std::fs::create_dir_all(site.tmp.join("outside")).unwrap();
+    std::fs::write(site.tmp.join("outside/id_rsa"), SECRET).unwrap();
+    site
+}
+
+/// Whether any output file holds the secret's bytes.
+#[cfg(unix)]
+fn secret_published(site: &Site) -> bool {
+    site.out.exists()
+        && common::read_tree(&site.out)
+            .values()
+            .any(|b| b.windows(SECRET.len()).any(|w| w == SECRET.as_bytes()))
+}
+
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_errors_and_nothing_is_published() {
+    use std::os::unix::fs::symlink;
+    let site = site_with_secret();
+    site.build_ok(&[]);
+    let before = common::read_tree(&site.out);
+    symlink(
+        "../../../outside/id_rsa",
+        site.path("content/thoi-su/key.jpg"),
+    )
+    .unwrap();
+    symlink("../outside", site.path("static")).unwrap();
+    let run = site.build(&[]);
+    run.assert_code(1);
+    let outside = std::fs::canonicalize(site.tmp.join("outside")).unwrap();
+    let help = "  help: copy the file into the site instead of linking to it: bantin never publishes files from outside the site folder";
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: content/thoi-su/key.jpg: symbolic link to {}, which is outside the site folder\n{help}\n1 error found; nothing was written\n",
+            outside.join("id_rsa").display()
+        )
+    );
+    assert!(!secret_published(&site));
+    assert_eq!(
+        common::read_tree(&site.out),
+        before,
+        "the old output is untouched"
+    );
+    // With the content link gone, the linked static/ folder is refused too.
+    site.remove("content/thoi-su/key.jpg");
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: static: symbolic link to {}, which is outside the site folder\n{help}\n1 error found; nothing was written\n",
+            outside.display()
+        )
+    );
+    assert!(!secret_published(&site));
+}
+
+#[cfg(unix)]
+#[test]
+fn links_inside_the_site_still_work() {
+    use std::os::unix::fs::symlink;
+    let site = Site::fixture("minimal");
+    site.write("shared/anh.svg", "<svg>chung</svg>");
+    symlink("../../shared/anh.svg", site.path("content/thoi-su/anh.svg")).unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    symlink("../shared", site.path("static/chung")).unwrap();
+    site.build_ok(&[]);
+    assert_eq!(site.read("thoi-su/anh.svg"), "<svg>chung</svg>");
+    assert_eq!(site.read("chung/anh.svg"), "<svg>chung</svg>");
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_links_and_loops_are_named() {
+    use std::os::unix::fs::symlink;
+    let site = Site::fixture("minimal");
+    symlink("khong-co.jpg", site.path("content/thoi-su/mat.jpg")).unwrap();
+    symlink(".", site.path("content/thoi-su/vong")).unwrap();
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: content/thoi-su/mat.jpg: broken symbolic link: its target khong-co.jpg does not exist\n  help: remove the link, or point it at a file inside the site\nerror: content/thoi-su/vong: symbolic link loop: it leads back to content/thoi-su, which contains it\n  help: remove the link, or point it at a folder that does not contain it\n2 errors found; nothing was written\n"
+    );
+    assert!(!site.out.exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_content_folder_that_is_a_link_loop_is_not_called_missing() {
+    let site = Site::fixture("minimal");
+    std::fs::remove_dir_all(site.path("content")).unwrap();
+    std::os::unix::fs::symlink("content", site.path("content")).unwrap();
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert_eq!(
+        run.stderr,
+        "error: content: symbolic link loop: it points to content, and following the links never reaches a file or folder\n  help: remove the link, or point it at a file or folder inside the site\n1 error found; nothing was written\n"
+    );
+    assert!(!site.out.exists());
 }

@@ -130,7 +130,9 @@ fn import_never_overwrites_and_reports_bad_files() {
         "{stderr}"
     );
     assert!(into.join("cung-tit.md").is_file() && into.join("cung-tit-2.md").is_file());
-    // Importing again changes nothing; a different file at the same name is kept.
+    // A file at the slug's name that no longer says it was imported (replaced
+    // by hand) is not import's: importing again picks a new name, and
+    // --force, which only replaces import's own articles, leaves it too.
     std::fs::write(into.join("cung-tit.md"), "edited by hand").unwrap();
     let out = bantin()
         .arg("import")
@@ -156,10 +158,104 @@ fn import_never_overwrites_and_reports_bad_files() {
             .arg(&into)
             .arg("--force"),
     );
+    assert_eq!(
+        std::fs::read_to_string(into.join("cung-tit.md")).unwrap(),
+        "edited by hand"
+    );
+    assert!(!into.join("cung-tit-4.md").exists());
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn reimport_never_duplicates_an_edited_article() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("1.txt");
+    std::fs::write(&src, "04/03/2024 - 18:48\n\nBão số 3\n\n(CT) - Gió mạnh.\n").unwrap();
+    let into = tmp.path().join("md");
+    let target = into.join("bao-so-3.md");
+    let import = |force: bool| {
+        let mut cmd = bantin();
+        cmd.arg("import").arg(&src).arg("--into").arg(&into);
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, _) = import(false);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        stdout,
+        format!("{} <- {}\n", target.display(), src.display())
+    );
+    let original = std::fs::read_to_string(&target).unwrap();
     assert!(
-        std::fs::read_to_string(into.join("cung-tit.md"))
+        original.contains("\nimported_from: 1.txt\nimported_sha256: "),
+        "{original}"
+    );
+
+    let (code, stdout, stderr) = import(false);
+    assert_eq!((code, stdout.as_str()), (Some(0), ""));
+    assert_eq!(
+        stderr,
+        "Imported 0 articles, 1 already imported, 0 failed\n"
+    );
+
+    // An editor fixes the story; the same import runs again (a cron job, say).
+    let edited = original.replace("Gió mạnh.", "Gió mạnh cấp 12.");
+    std::fs::write(&target, &edited).unwrap();
+    let (code, stdout, stderr) = import(false);
+    assert_eq!((code, stdout.as_str()), (Some(0), ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "{}: already imported as {} (edited since), skipped; --force replaces it\nImported 0 articles, 1 already imported (1 changed since, skipped), 0 failed\n",
+            src.display(),
+            target.display()
+        )
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), edited);
+    assert_eq!(file_names(&into), ["bao-so-3.md"]);
+
+    // A corrected export of the same file is not a new story either.
+    std::fs::write(
+        &src,
+        "04/03/2024 - 18:48\n\nBão số 3\n\n(CT) - Gió rất mạnh.\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = import(false);
+    assert_eq!(code, Some(0));
+    assert!(
+        stderr.contains("already imported as")
+            && stderr.contains("from another version of the file, skipped"),
+        "{stderr}"
+    );
+    assert_eq!(file_names(&into), ["bao-so-3.md"]);
+
+    // --force replaces that same file, never a new -2 one.
+    let (code, stdout, _) = import(true);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        stdout,
+        format!("{} <- {} (replaced)\n", target.display(), src.display())
+    );
+    assert_eq!(file_names(&into), ["bao-so-3.md"]);
+    assert!(
+        std::fs::read_to_string(&target)
             .unwrap()
-            .starts_with("---\ntitle: Cùng tít\n")
+            .contains("Gió rất mạnh.")
     );
 }
 

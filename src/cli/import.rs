@@ -1,6 +1,5 @@
 //! `bantin import`: raw newsroom text files -> Markdown articles.
 
-use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -9,11 +8,8 @@ use anyhow::Context;
 use rayon::prelude::*;
 
 use bantin::config::Config;
-use bantin::error::{ContentError, Location};
-use bantin::import::{file_name, to_markdown};
-use bantin::parse::decode_source;
-use bantin::parse::raw_article::parse_raw;
-use bantin::{fsx, text};
+use bantin::error::ContentError;
+use bantin::import::{Converted, ImportOptions, Outcome, convert, import_into};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
@@ -29,7 +25,9 @@ pub(crate) struct ImportArgs {
     /// Show what would be written, write nothing.
     #[arg(long)]
     pub(crate) dry_run: bool,
-    /// Overwrite existing files.
+    /// Replace articles imported earlier from the same source files, even
+    /// if edited since (in place; files import did not write are never
+    /// replaced).
     #[arg(long)]
     pub(crate) force: bool,
     /// Also print `tag_rules` suggestions: proper-noun phrases that recur
@@ -85,96 +83,83 @@ pub(crate) fn run(args: ImportArgs) -> anyhow::Result<ExitCode> {
         );
         b
     });
-    // Parse in parallel; name and write in input order so names are deterministic.
-    let converted: Vec<Result<(String, String, String), ContentError>> = files
+    // Convert in parallel; the library places them in input order.
+    let results: Vec<Result<Converted, ContentError>> = files
         .par_iter()
         .map(|f| {
-            let shown = f.as_path();
-            let bytes = fsx::read(f)
-                .map_err(|e| ContentError::new(Location::file(shown), format!("{e:#}")))?;
-            let text = decode_source(shown, bytes)?;
-            let raw = parse_raw(&text, &config.raw).map_err(|e| {
-                ContentError::new(Location::new(shown, e.line, e.col), e.message).help(e.help)
-            })?;
-            let source_name = f
-                .file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-            let md = to_markdown(&raw, &source_name, &config)
-                .map_err(|e| ContentError::new(Location::new(shown, 1, 1), e))?;
+            let r = convert(f, &config);
             if let Some(b) = &bar {
                 b.inc(1);
             }
-            // The lead without its dateline: "(CT)" is not a subject.
-            let plain = [raw.title.as_str(), raw.lead.as_str()]
-                .into_iter()
-                .chain(raw.blocks.iter().skip(1).map(|b| b.text()))
-                .collect::<Vec<_>>()
-                .join("\n");
-            let slug = text::truncate_slug(&text::slugify(&raw.title), 80).to_string();
-            if slug.is_empty() {
-                return Err(ContentError::new(
-                    Location::new(shown, raw.title_line, 1),
-                    format!("cannot make a file name from the title \"{}\"", raw.title),
-                )
-                .help("give the article a title with letters or digits"));
-            }
-            Ok((slug, md, plain))
+            r
         })
         .collect();
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    let mut used: HashSet<String> = HashSet::new();
     let mut errors = Vec::new();
-    let (mut written, mut unchanged) = (0, 0);
-    let mut out = std::io::stdout().lock();
-    let mut texts = Vec::new();
-    for (f, r) in files.iter().zip(converted) {
-        let (slug, md, plain) = match r {
-            Ok(x) => x,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        texts.push(plain);
-        // The same source imported again maps to the same file.
-        let existing_same = |name: &str| -> bool {
-            std::fs::read(dest.join(name)).is_ok_and(|b| b == md.as_bytes())
-        };
-        let name = file_name(&slug, &|n: &str| {
-            used.contains(n) || (dest.join(n).exists() && !args.force && !existing_same(n))
-        });
-        used.insert(name.clone());
-        let target = dest.join(&name);
-        if existing_same(&name) {
-            unchanged += 1;
-            continue;
+    let mut converted = Vec::new();
+    for r in results {
+        match r {
+            Ok(c) => converted.push(c),
+            Err(e) => errors.push(e),
         }
-        if !args.dry_run {
-            fsx::write_creating_dirs(&target, md.as_bytes())?;
-        }
-        written += 1;
-        writeln!(out, "{} <- {}", display(&target), display(f))?;
     }
+    let options = ImportOptions {
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    let placed = import_into(&converted, &dest, options)?;
+    let mut out = std::io::stdout().lock();
     let mut err = std::io::stderr().lock();
+    let (mut written, mut unchanged, mut skipped) = (0, 0, 0);
+    for p in &placed {
+        let (target, source) = (display(&p.target), display(&p.path));
+        match p.outcome {
+            Outcome::Created => writeln!(out, "{target} <- {source}")?,
+            Outcome::Replaced => writeln!(out, "{target} <- {source} (replaced)")?,
+            Outcome::AlreadyImported => {}
+            Outcome::EditedSince => writeln!(
+                err,
+                "{source}: already imported as {target} (edited since), skipped; --force replaces it"
+            )?,
+            Outcome::SourceChanged => writeln!(
+                err,
+                "{source}: already imported as {target} from another version of the file, skipped; --force replaces it"
+            )?,
+        }
+        match p.outcome {
+            Outcome::Created | Outcome::Replaced => written += 1,
+            Outcome::AlreadyImported => unchanged += 1,
+            Outcome::EditedSince | Outcome::SourceChanged => skipped += 1,
+        }
+    }
     for e in &errors {
         writeln!(err, "error: {e}")?;
     }
+    let skipped_note = if skipped > 0 {
+        format!(" ({skipped} changed since, skipped)")
+    } else {
+        String::new()
+    };
     writeln!(
         err,
-        "{} {written} article{}, {unchanged} already imported, {} failed",
+        "{} {written} article{}, {} already imported{skipped_note}, {} failed",
         if args.dry_run {
             "Would import"
         } else {
             "Imported"
         },
         if written == 1 { "" } else { "s" },
+        unchanged + skipped,
         errors.len()
     )?;
     if args.suggest_tags {
+        let texts: Vec<String> = converted.into_iter().map(|c| c.plain).collect();
         print_suggestions(&mut out, &texts, &config)?;
     }
+    // A skipped article is not a failure: keeping an editor's work is what
+    // a re-run should do. Only files that could not be imported fail it.
     Ok(if errors.is_empty() {
         ExitCode::SUCCESS
     } else {

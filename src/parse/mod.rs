@@ -21,12 +21,15 @@ pub const MAX_SLUG_LEN: usize = 80;
 /// Longest summary derived from the body.
 pub const SUMMARY_CHARS: usize = 280;
 
-/// Reads a file's bytes as text (UTF-8, BOM, CRLF, NFC) or says where it is not.
+/// Reads a file's bytes as text (UTF-8, BOM, CRLF, NFC) or says where it is
+/// not. Control characters are dropped here, once for every content file
+/// (see [`crate::text::without_controls`] for why dropped, not refused);
+/// a column reported later on the same line as a dropped one is off by one,
+/// a small price for text that can never carry them into a page.
 pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, ContentError> {
-    crate::text::decode_owned(bytes).map_err(|e| {
-        ContentError::new(Location::file(path), e.message)
-            .help("save the file as UTF-8 (your editor's \"Save with encoding\")")
-    })
+    crate::text::decode_owned(bytes)
+        .map(crate::text::strip_controls)
+        .map_err(|e| ContentError::new(Location::file(path), e.message).help(e.help))
 }
 
 pub fn parse_article(
@@ -149,7 +152,7 @@ fn parse_markdown(
             ),
         );
     }
-    let title = match title.map(|t| nfc(t.trim())) {
+    let title = match title.map(|t| clean(&t)) {
         Some(t) if !t.is_empty() => t,
         _ if title_type_error => String::new(),
         _ => {
@@ -191,7 +194,7 @@ fn parse_markdown(
     let date = read_date(date, date_loc, "date", true);
     let updated = read_date(updated, updated_loc, "updated", false);
 
-    let tags: Vec<String> = tags.iter().map(|t| nfc(t.trim())).collect();
+    let tags: Vec<String> = tags.iter().map(|t| clean(t)).collect();
     for t in &tags {
         if slugify(t).is_empty() {
             errors.push(
@@ -239,7 +242,7 @@ fn parse_markdown(
     // must not be printed twice by themes.
     let (summary, lead_in_body) = match summary {
         Some(s) => {
-            let s = nfc(s.trim());
+            let s = clean(&s);
             let inside = !s.is_empty() && first_paragraph.contains(&s);
             (s, inside)
         }
@@ -255,7 +258,7 @@ fn parse_markdown(
         tags,
         authors: authors
             .iter()
-            .map(|a| nfc(a.trim()))
+            .map(|a| clean(a))
             .filter(|a| !a.is_empty())
             .collect(),
         summary,
@@ -267,8 +270,8 @@ fn parse_markdown(
         aliases,
         word_count: markdown_word_count(body),
         body: Body::Markdown(body.to_string()),
-        dateline,
-        source_credit,
+        dateline: dateline.map(|d| clean(&d)),
+        source_credit: source_credit.map(|s| clean(&s)),
         extra: fm.into_extra(),
         slug_line: slug_loc.line,
         warnings: Vec::new(),
@@ -303,6 +306,13 @@ fn markdown_word_count(body: &str) -> usize {
         }
     }
     words
+}
+
+/// A text value from front matter as pages show it: trimmed, NFC, and
+/// without control characters, which YAML escapes (`"\e"`, `"\0"`) let
+/// through even though the file itself has none.
+fn clean(value: &str) -> String {
+    nfc(crate::text::without_controls(value).trim())
 }
 
 fn truncate(slug: &str) -> String {
@@ -436,8 +446,8 @@ pub fn parse_section_index(path: &Path, text: &str) -> Result<SectionMeta, Conte
         .help("a section's _index.md takes title, description and weight"));
     }
     Ok(SectionMeta {
-        title: title.map(|t| nfc(t.trim())),
-        description: description.map(|d| nfc(d.trim())).unwrap_or_default(),
+        title: title.map(|t| clean(&t)),
+        description: description.map(|d| clean(&d)).unwrap_or_default(),
         weight,
     })
 }

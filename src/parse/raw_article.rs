@@ -108,8 +108,12 @@ static CAPTION_CREDIT_RE: LazyLock<Regex> = LazyLock::new(|| {
 static NAME_SPLIT_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\s+[-–—]\s+|\s*[,;&]\s*|\s+và\s+").expect("valid regex"));
 
-/// Parses one raw article. `text` is NFC with LF line endings.
+/// Parses one raw article. `text` is NFC with LF line endings. Control
+/// characters are dropped first (already done for files read through
+/// [`crate::parse::decode_source`]; repeated here so no caller can carry one
+/// into a title, a slug or a page; see [`crate::text::without_controls`]).
 pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
+    let text = &*crate::text::without_controls(text);
     let boilerplate: Vec<String> = rules
         .boilerplate
         .iter()
@@ -451,6 +455,15 @@ mod tests {
             }]
         );
         assert_eq!(a.credit_lines, ["Tin, ảnh: KIỀU CHINH"]);
+    }
+
+    #[test]
+    fn drops_control_characters_from_title_and_text() {
+        let a = parse("04/03/2024 - 18:48\n\u{1b}[31mBão\0 số 3\u{85}\n(CT) - Gió\u{7} mạnh.\n")
+            .unwrap();
+        assert_eq!(a.title, "[31mBão số 3");
+        assert_eq!(a.lead, "Gió mạnh.");
+        assert_eq!(a.blocks, [Block::Paragraph("(CT) - Gió mạnh.".into())]);
     }
 
     #[test]
