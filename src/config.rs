@@ -450,10 +450,9 @@ mod tests {
     fn rejects_wrong_type_with_location() {
         let err = parse("title: x\nbase_url: https://e.org/\npaginate_by: many\n").unwrap_err();
         assert_eq!(err.0[0].location.to_string(), "config.yaml:3:14");
-        assert!(
-            err.0[0].message.contains("invalid type"),
-            "{}",
-            err.0[0].message
+        assert_eq!(
+            err.0[0].message,
+            "`paginate_by` is \"many\"; it must be a whole number (0 or more)"
         );
     }
 

@@ -23,11 +23,12 @@ fn parse_date_any_year(s: &str, tz: &TimeZone) -> Result<ZonedDateTime, String> 
     if let Ok(ts) = s.parse::<Timestamp>() {
         return Ok(ts.to_zoned_datetime(tz.clone()));
     }
-    let local = if s.len() == 10 {
-        s.parse::<jiff::civil::Date>()
-            .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-    } else {
-        s.parse::<DateTime>()
+    let local = match vietnamese_date(s) {
+        Some(iso) => iso.parse::<DateTime>(),
+        None if s.len() == 10 => s
+            .parse::<jiff::civil::Date>()
+            .map(|d| d.to_datetime(jiff::civil::Time::midnight())),
+        None => s.parse::<DateTime>(),
     };
     match local {
         Ok(dt) => local_to_zoned(dt, tz).map_err(|e| e.to_string()),
@@ -41,7 +42,58 @@ pub fn local_to_zoned(dt: DateTime, tz: &TimeZone) -> Result<ZonedDateTime, jiff
     tz.to_ambiguous_zoned_datetime(dt).compatible()
 }
 
+/// `04/03/2024 18:48`, `04/03/2024 - 18:48` (the raw export's date line) or
+/// `04/03/2024`, day first as Vietnamese write it, as ISO text.
+fn vietnamese_date(s: &str) -> Option<String> {
+    static DMY: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\d{1,2})/(\d{1,2})/(\d{4})(?:\s*(?:-\s*)?(\d{1,2})[:hg](\d{2}))?$")
+            .expect("valid regex")
+    });
+    let c = DMY.captures(s)?;
+    let n = |i: usize| {
+        c.get(i)
+            .map_or(0, |m| m.as_str().parse::<u32>().unwrap_or(99))
+    };
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:00",
+        n(3),
+        n(2),
+        n(1),
+        n(4),
+        n(5)
+    ))
+}
+
+/// Says what is wrong in the editor's terms (which field, which range), not
+/// the parser's (`invalid digit`, `expected 0-9`).
 fn explain_date_error(s: &str, detail: &str) -> String {
+    static SHAPE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+            .expect("valid regex")
+    });
+    let iso = vietnamese_date(s);
+    let Some(c) = SHAPE.captures(iso.as_deref().unwrap_or(s)) else {
+        return format!("\"{s}\" is not a date bantin can read");
+    };
+    let n = |i: usize| c.get(i).map(|m| m.as_str().parse::<i64>().unwrap_or(-1));
+    let (year, month, day) = (n(1).unwrap_or(0), n(2).unwrap_or(0), n(3).unwrap_or(0));
+    if !(1..=12).contains(&month) {
+        return format!("invalid date \"{s}\": there is no month {month}");
+    }
+    if let Ok(d) = jiff::civil::Date::new(year as i16, month as i8, 1)
+        && (day < 1 || day > i64::from(d.days_in_month()))
+    {
+        return format!(
+            "invalid date \"{s}\": month {month} of {year} has {} days",
+            d.days_in_month()
+        );
+    }
+    if let Some(h) = n(4).filter(|h| *h > 23) {
+        return format!("invalid date \"{s}\": hour {h} is past 23");
+    }
+    if let Some(m) = n(5).filter(|m| *m > 59) {
+        return format!("invalid date \"{s}\": minute {m} is past 59");
+    }
     // jiff's messages are precise but long; keep the part that names the field.
     let detail = detail.rsplit(": ").next().unwrap_or(detail);
     format!("invalid date \"{s}\": {detail}")

@@ -18,16 +18,17 @@ pub fn yaml_error(
     static AT_LINE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r" at line \d+ column \d+").expect("valid regex")
     });
-    let message = AT_LINE.replace_all(&err.to_string(), "").into_owned();
+    let serde_message = AT_LINE.replace_all(&err.to_string(), "").into_owned();
     let (line, col) = match err.location() {
         Some(loc) => line_col(text, loc.index()),
         None => (1, 1),
     };
-    let help = if message.contains("unknown field") {
+    let message = humanize(&serde_message);
+    let help = if serde_message.contains("unknown field") {
         "remove the key or fix its spelling"
-    } else if message.contains("missing field") {
+    } else if serde_message.contains("missing field") {
         "add the key"
-    } else if message.contains("invalid type") {
+    } else if serde_message.contains("invalid type") || serde_message.contains("invalid value") {
         "check the value's type (a list is written [a, b] or with '- ' lines; quote text that looks like a number or date)"
     } else {
         "check the YAML syntax: a key, a colon and a space, then the value; quote values containing ': ' or starting with a special character"
@@ -37,6 +38,49 @@ pub fn yaml_error(
         message,
     )
     .help(help)
+}
+
+/// serde's "invalid type: string \"many\", expected usize" in an editor's
+/// words: "`paginate_by` is \"many\"; it must be a whole number".
+fn humanize(message: &str) -> String {
+    static TYPE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(?:([\w.\[\]]+): )?invalid (?:type|value): (.+), expected (.+)$")
+            .expect("valid regex")
+    });
+    let Some(c) = TYPE.captures(message) else {
+        return message.to_string();
+    };
+    let found = &c[2];
+    let found = if let Some(s) = found.strip_prefix("string ") {
+        s.to_string()
+    } else if let Some(v) = found
+        .strip_prefix("integer ")
+        .or_else(|| found.strip_prefix("floating point "))
+        .or_else(|| found.strip_prefix("boolean "))
+    {
+        v.trim_matches('`').to_string()
+    } else {
+        match found {
+            "sequence" => "a list".into(),
+            "map" => "a set of keys".into(),
+            "unit value" => "empty".into(),
+            other => other.to_string(),
+        }
+    };
+    let expected = match &c[3] {
+        "usize" | "u8" | "u16" | "u32" | "u64" | "i64" | "i32" | "an integer" => {
+            "a whole number (0 or more)"
+        }
+        "a boolean" => "true or false",
+        "a string" => "text",
+        "a sequence" => "a list",
+        e if e.starts_with("struct ") || e == "a map" => "a set of keys",
+        e => e,
+    };
+    match c.get(1) {
+        Some(key) => format!("`{}` is {found}; it must be {expected}", key.as_str()),
+        None => format!("the value is {found}; it must be {expected}"),
+    }
 }
 
 /// The file location of a top-level `key:`'s value in `text` (which starts on

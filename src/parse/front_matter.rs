@@ -96,7 +96,7 @@ impl<'a> FrontMatter<'a> {
         self.map.contains_key(key)
     }
 
-    /// Takes `key` out of the map (what stays behind becomes `extra`).
+    /// Takes `key` out of the map.
     pub fn take<T: DeserializeOwned>(
         &mut self,
         key: &str,
@@ -104,11 +104,12 @@ impl<'a> FrontMatter<'a> {
     ) -> Result<Option<T>, ContentError> {
         match self.map.remove(key) {
             None | Some(Value::Null) => Ok(None),
-            Some(v) => serde_yaml::from_value(v).map(Some).map_err(|e| {
-                let msg = e.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                ContentError::new(self.location(key), format!("`{key}`: {msg}"))
-                    .help(format!("`{key}` must be {expected}"))
+            Some(v) => serde_yaml::from_value(v.clone()).map(Some).map_err(|_| {
+                ContentError::new(
+                    self.location(key),
+                    format!("`{key}` is {}; it must be {expected}", describe(&v)),
+                )
+                .help(format!("write `{key}:` followed by {expected}"))
             }),
         }
     }
@@ -116,16 +117,27 @@ impl<'a> FrontMatter<'a> {
     /// A list key that also accepts a single value (`tags: Cần Thơ`); numbers
     /// and booleans are taken as text (`tags: [Bầu cử, 2024]`).
     pub fn take_list(&mut self, key: &str) -> Result<Vec<String>, ContentError> {
+        self.take_list_as(key, false)
+    }
+
+    /// [`take_list`](Self::take_list) for names (tags, authors): one string
+    /// with commas is several names, as editors type them and as raw credits
+    /// are read (`tags: "Giao thông, Ô Môn"`).
+    pub fn take_names(&mut self, key: &str) -> Result<Vec<String>, ContentError> {
+        self.take_list_as(key, true)
+    }
+
+    fn take_list_as(&mut self, key: &str, split_commas: bool) -> Result<Vec<String>, ContentError> {
         let scalar = |v: &Value| match v {
             Value::String(s) => Some(s.clone()),
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             _ => None,
         };
-        let wrong = |this: &Self| {
+        let wrong = |this: &Self, v: &Value| {
             ContentError::new(
                 this.location(key),
-                format!("`{key}` must be a list of text"),
+                format!("`{key}` is {}; it must be a list of text", describe(v)),
             )
             .help(format!(
                 "write `{key}: [\"a\", \"b\"]` or one `- item` per line"
@@ -133,20 +145,133 @@ impl<'a> FrontMatter<'a> {
         };
         match self.map.remove(key) {
             None | Some(Value::Null) => Ok(Vec::new()),
-            Some(Value::Sequence(items)) => items
-                .iter()
-                .map(|v| scalar(v).ok_or_else(|| wrong(self)))
-                .collect(),
-            Some(v) => scalar(&v).map(|s| vec![s]).ok_or_else(|| wrong(self)),
+            Some(Value::Sequence(items)) => {
+                let mut out = Vec::with_capacity(items.len());
+                for v in &items {
+                    let item = scalar(v).ok_or_else(|| wrong(self, v))?;
+                    self.check_not_two_items(key, &item)?;
+                    out.push(item);
+                }
+                Ok(out)
+            }
+            Some(v) => match scalar(&v) {
+                Some(s) if split_commas => Ok(s
+                    .split([',', ';'])
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect()),
+                Some(s) => Ok(vec![s]),
+                None => Err(wrong(self, &v)),
+            },
         }
     }
 
-    /// What is left after the known keys were taken.
-    pub fn into_extra(self) -> serde_json::Map<String, serde_json::Value> {
+    /// YAML folds a line indented deeper than the item above it into that
+    /// item, so a second `- name` pushed two spaces right silently becomes
+    /// "First Name - Second Name", one author. An item holding ` - X` where
+    /// the front matter has a line `- X` is that mistake.
+    fn check_not_two_items(&self, key: &str, item: &str) -> Result<(), ContentError> {
+        let Some((_, second)) = item.split_once(" - ") else {
+            return Ok(());
+        };
+        let second = second.trim();
+        for (i, line) in self.text.lines().enumerate() {
+            let t = line.trim_start();
+            if t.strip_prefix("- ").is_some_and(|rest| {
+                let rest = rest.trim().trim_matches(['"', '\'']);
+                !rest.is_empty() && second.starts_with(rest)
+            }) {
+                let col = line.len() - t.len() + 1;
+                return Err(ContentError::new(
+                    Location::new(self.path, self.first_line + i, col),
+                    format!("this `- ` item of `{key}` is indented deeper than the one above, so YAML joined them into one: \"{item}\""),
+                )
+                .help("start every `- ` item of a list in the same column"));
+            }
+        }
+        Ok(())
+    }
+
+    /// What is left after the known keys were taken becomes `page.extra`:
+    /// the keys of `extra:`, and the keys bantin writes itself but does not
+    /// interpret (`pass_through`). Anything else is a mistake, reported with
+    /// the nearest known key, because a misspelt key dropped without a word
+    /// can publish what must not be (`drafts: true` is not `draft: true`).
+    pub fn into_extra(
+        mut self,
+        known: &[&str],
+        pass_through: &[&str],
+    ) -> Result<serde_json::Map<String, serde_json::Value>, Vec<ContentError>> {
+        let mut errors = Vec::new();
+        let mut extra = serde_json::Map::new();
+        match self.map.remove("extra") {
+            None | Some(Value::Null) => {}
+            Some(Value::Mapping(m)) => {
+                if let serde_json::Value::Object(o) = crate::yaml::to_json(&Value::Mapping(m)) {
+                    extra = o;
+                }
+            }
+            Some(v) => errors.push(
+                ContentError::new(
+                    self.location("extra"),
+                    format!("`extra` is {}; it must be a set of keys", describe(&v)),
+                )
+                .help("write `extra:` then one indented `key: value` per line"),
+            ),
+        }
+        for (k, v) in std::mem::take(&mut self.map) {
+            let key = match &k {
+                Value::String(s) => s.clone(),
+                other => crate::yaml::to_json(other).to_string(),
+            };
+            if pass_through.contains(&key.as_str()) {
+                extra.insert(key, crate::yaml::to_json(&v));
+                continue;
+            }
+            let at = self.location(&key);
+            let nearest = known
+                .iter()
+                .chain(pass_through)
+                .map(|k| (strsim::damerau_levenshtein(k, &key.to_lowercase()), *k))
+                .filter(|(d, k)| *d <= 2 && *d < k.len())
+                .min();
+            let message = match nearest {
+                Some((_, k)) => format!("unknown key `{key}`; did you mean `{k}`?"),
+                None => format!("unknown key `{key}`"),
+            };
+            errors.push(
+                ContentError::new(Location::new(self.path, at.line, 1), message)
+                    .help(format!("fix the spelling, or put your own fields under `extra:` (then `page.extra.{key}` in templates)")),
+            );
+        }
+        if errors.is_empty() {
+            Ok(extra)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// What is left after the known keys were taken, unchecked (a section's
+    /// `_index.md` reports its own unknown keys).
+    pub fn into_rest(self) -> serde_json::Map<String, serde_json::Value> {
         match crate::yaml::to_json(&Value::Mapping(self.map)) {
             serde_json::Value::Object(m) => m,
             _ => serde_json::Map::new(),
         }
+    }
+}
+
+/// A YAML value as an editor would name it in a message.
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Null => "empty".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => format!("\"{s}\""),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a set of keys".into(),
+        Value::Tagged(t) => format!("a value tagged {}", t.tag),
     }
 }
 

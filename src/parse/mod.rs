@@ -18,6 +18,15 @@ use front_matter::{FrontMatter, date_text};
 
 /// Longest slug taken from a title; longer titles are cut at a word.
 pub const MAX_SLUG_LEN: usize = 80;
+/// The front-matter keys of an article that bantin reads.
+pub const ARTICLE_KEYS: &[&str] = &[
+    "title", "date", "updated", "tags", "authors", "author", "summary", "slug", "draft", "image",
+    "aliases", "source", "dateline", "extra",
+];
+/// Keys bantin writes (`import`) or themes read that bantin itself does not
+/// interpret: kept in `page.extra` as before.
+pub const PASS_THROUGH_KEYS: &[&str] = &["credits", "imported_from", "imported_sha256", "featured"];
+
 /// Longest summary derived from the body.
 pub const SUMMARY_CHARS: usize = 280;
 
@@ -83,22 +92,18 @@ fn parse_markdown(
     );
     let tags_loc = fm.location("tags");
     let tags = fm
-        .take_list("tags")
+        .take_names("tags")
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
     let mut authors = fm
-        .take_list("authors")
+        .take_names("authors")
         .map_err(|e| errors.push(e))
         .unwrap_or_default();
-    if let Some(a) = fm
-        .take_list("author")
+    let single = fm
+        .take_names("author")
         .map_err(|e| errors.push(e))
-        .unwrap_or_default()
-        .into_iter()
-        .next()
-    {
-        authors.insert(0, a);
-    }
+        .unwrap_or_default();
+    authors.splice(0..0, single);
     let summary: Option<String> = ok(&mut errors, fm.take("summary", "text"));
     let slug: Option<String> = ok(&mut errors, fm.take("slug", "text, like \"ten-bai\""));
     let draft: Option<bool> = ok(&mut errors, fm.take("draft", "true or false"));
@@ -233,6 +238,10 @@ fn parse_markdown(
         );
     }
 
+    let extra = fm
+        .into_extra(ARTICLE_KEYS, PASS_THROUGH_KEYS)
+        .map_err(|e| errors.extend(e))
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -272,7 +281,7 @@ fn parse_markdown(
         body: Body::Markdown(body.to_string()),
         dateline: dateline.map(|d| clean(&d)),
         source_credit: source_credit.map(|s| clean(&s)),
-        extra: fm.into_extra(),
+        extra,
         slug_line: slug_loc.line,
         warnings: Vec::new(),
     })
@@ -435,7 +444,7 @@ pub fn parse_section_index(path: &Path, text: &str) -> Result<SectionMeta, Conte
     let title: Option<String> = fm.take("title", "text")?;
     let description: Option<String> = fm.take("description", "text")?;
     let weight: Option<i64> = fm.take("weight", "a whole number")?;
-    if let Some(key) = fm.into_extra().keys().next() {
+    if let Some(key) = fm.into_rest().keys().next() {
         let key = key.clone();
         let split = front_matter::split(path, text)?;
         let fm = FrontMatter::parse(path, &split)?;
