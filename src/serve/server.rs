@@ -174,8 +174,8 @@ async fn answer<B>(req: Request<B>, server: &Server) -> Response<Body> {
     // Bound to every interface: links must name the address this browser
     // used (a phone on the newsroom's network, say).
     let asked = format!("http://{host}/");
-    let rewrite =
-        (!server.loopback && asked != server.base).then(|| (server.base.as_str(), asked.as_str()));
+    let rewrite = (!server.loopback && asked != server.base)
+        .then_some((server.base.as_str(), asked.as_str()));
 
     let (out, path) = (server.out.clone(), uri.path().to_owned());
     let found = tokio::task::spawn_blocking(move || {
