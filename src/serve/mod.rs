@@ -32,8 +32,12 @@ use crate::site::{
 use reload::Reload;
 use watch::{ChangeKind, classify};
 
-/// After a batch of changes, how long to wait for more before acting: the
-/// several files one save can touch, or an edit storm, become one step.
+/// A batch that arrives this soon after the previous step ended means edits
+/// are still coming (an edit storm, a checkout, a script): it waits
+/// [`SETTLE`] for more. One after a quiet spell is applied at once, so a
+/// single save is served as fast as before.
+const BURST: Duration = Duration::from_secs(1);
+/// In a burst, how long to wait for more changes before acting.
 const SETTLE: Duration = Duration::from_millis(30);
 /// The longest that waiting may last, so a steady stream of edits still
 /// shows up in the browser.
@@ -180,8 +184,10 @@ pub fn run(
     };
     runtime.spawn(server::serve(listener, server));
 
-    while let Ok(first) = rx.recv() {
-        let changed = gather(first, &rx);
+    loop {
+        let waiting = Instant::now();
+        let Ok(first) = rx.recv() else { break };
+        let changed = gather(first, &rx, waiting.elapsed() < BURST);
         let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let theme_dir = config.theme_dir();
         let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
@@ -283,10 +289,16 @@ pub fn run(
     Ok(())
 }
 
-/// The changed paths of `first` and of every batch that follows within
-/// [`SETTLE`] of the previous one (for at most [`SETTLE_MAX`]), sorted and
-/// without repeats: edits queued while a rebuild ran are applied together.
-fn gather(first: DebounceEventResult, rx: &Receiver<DebounceEventResult>) -> Vec<PathBuf> {
+/// The changed paths of `first` and of every batch already queued, sorted
+/// and without repeats: edits that arrived while a rebuild ran are applied
+/// together, not one rebuild each. With `settle`, also those of batches
+/// that follow within [`SETTLE`] of the previous one, for at most
+/// [`SETTLE_MAX`].
+fn gather(
+    first: DebounceEventResult,
+    rx: &Receiver<DebounceEventResult>,
+    settle: bool,
+) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     let mut add = |batch: DebounceEventResult| {
         // A watcher error names no change to apply.
@@ -313,7 +325,7 @@ fn gather(first: DebounceEventResult, rx: &Receiver<DebounceEventResult>) -> Vec
             add(batch);
         }
         let left = SETTLE_MAX.saturating_sub(start.elapsed());
-        if left.is_zero() {
+        if !settle || left.is_zero() {
             break;
         }
         match rx.recv_timeout(SETTLE.min(left)) {
@@ -470,12 +482,23 @@ mod tests {
         ))
         .unwrap();
         let first = batch(edit, &["/s/content/b.md"]);
-        let paths = gather(first, &rx);
+        let paths = gather(first, &rx, false);
         assert_eq!(
             paths,
             [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]
         );
         assert!(rx.try_recv().is_err(), "everything queued was taken");
+
+        tx.send(batch(edit, &["/s/content/c.md"])).unwrap();
+        let first = batch(edit, &["/s/templates/x.html"]);
+        let paths = gather(first, &rx, true);
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("/s/content/c.md"),
+                "/s/templates/x.html".into()
+            ]
+        );
     }
 
     #[cfg(unix)]

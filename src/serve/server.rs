@@ -57,7 +57,7 @@ pub(crate) struct Server {
     /// textual answers are rewritten to the Host the browser used.
     pub(crate) loopback: bool,
     pub(crate) reload: Arc<Reload>,
-    pub(crate) in_flight: Arc<Semaphore>,
+    in_flight: Arc<Semaphore>,
 }
 
 impl Server {
