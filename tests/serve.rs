@@ -19,8 +19,16 @@ impl Drop for Serve {
 }
 
 fn request(port: u16, raw: &str) -> (u16, String) {
+    request_bytes(port, raw.as_bytes())
+}
+
+/// Sends raw bytes (which need not be UTF-8) and reads the whole answer; the
+/// server closes every connection after one answer.
+fn request_bytes(port: u16, raw: &[u8]) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    s.write_all(raw.as_bytes()).unwrap();
+    // Far above any answer's time: only a server that never answers trips it.
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    s.write_all(raw).unwrap();
     let mut buf = Vec::new();
     s.read_to_end(&mut buf).unwrap();
     let text = String::from_utf8_lossy(&buf).into_owned();
@@ -30,6 +38,20 @@ fn request(port: u16, raw: &str) -> (u16, String) {
         .and_then(|c| c.parse().ok())
         .unwrap_or(0);
     (status, text)
+}
+
+/// The value of header `name` in a raw answer (names compared without case).
+fn header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
+    let head = answer.split("\r\n\r\n").next()?;
+    head.lines().skip(1).find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        k.eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// The body of a raw answer.
+fn body(answer: &str) -> &str {
+    answer.split_once("\r\n\r\n").map_or("", |(_, b)| b)
 }
 
 fn get(port: u16, path: &str) -> (u16, String) {
@@ -70,26 +92,37 @@ fn start(root: &Path) -> (Serve, u16) {
 }
 
 fn start_with(root: &Path, extra: &[&str]) -> (Serve, u16) {
+    spawn(root, extra, |_| {})
+}
+
+/// `bantin serve` with `setup` applied to its command (environment, where
+/// its terminal output goes), once it answers.
+fn spawn(root: &Path, extra: &[&str], setup: impl FnOnce(&mut Command)) -> (Serve, u16) {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let serve = Serve(
-        Command::cargo_bin("bantin")
-            .unwrap()
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(root)
-            .args(extra)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
+    let mut cmd = Command::cargo_bin("bantin").unwrap();
+    cmd.args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(root)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    setup(&mut cmd);
+    let serve = Serve(cmd.spawn().unwrap());
     wait_for("the server", || {
         TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/").0 == 200
     });
     (serve, port)
+}
+
+/// `bantin serve` with its terminal output in `log`.
+fn start_logged(root: &Path, log: &Path) -> (Serve, u16) {
+    let file = std::fs::File::create(log).unwrap();
+    spawn(root, &[], |cmd| {
+        cmd.stderr(file);
+    })
 }
 
 #[test]
@@ -258,4 +291,228 @@ fn bound_to_every_interface_links_follow_the_browsers_address() {
     assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 404);
     let (_drafts, port) = start_with(tmp.path(), &["--drafts"]);
     assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 200);
+}
+
+#[test]
+fn answers_bad_requests_with_their_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let (_serve, port) = start(tmp.path());
+    let host = format!("Host: 127.0.0.1:{port}\r\n");
+
+    let (status, answer) = request(port, &format!("DELETE / HTTP/1.1\r\n{host}\r\n"));
+    assert_eq!(status, 405);
+    assert_eq!(header(&answer, "Allow"), Some("GET, HEAD"));
+
+    for bad_host in [
+        "GET / HTTP/1.1\r\n\r\n".to_string(),
+        format!("GET / HTTP/1.1\r\n{host}{host}\r\n"),
+        "GET / HTTP/1.1\r\nHost: a b\r\n\r\n".to_string(),
+        "GET / HTTP/1.1\r\nHost: <x>\r\n\r\n".to_string(),
+    ] {
+        assert_eq!(request(port, &bad_host).0, 400, "{bad_host:?}");
+    }
+    for other in ["evil.example", "127.evil.example", "10.0.0.1"] {
+        let raw = format!("GET / HTTP/1.1\r\nHost: {other}:{port}\r\n\r\n");
+        assert_eq!(request(port, &raw).0, 403, "{other}");
+    }
+
+    // A missing page is the site's 404 page, with the reload script.
+    let (status, answer) = get(port, "/khong-co/");
+    assert_eq!(status, 404);
+    assert_eq!(
+        header(&answer, "Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(body(&answer).contains("</html>") && body(&answer).contains(EVENTS));
+
+    // Long URLs are refused as such, at hyper's limit and at ours.
+    for len in [100_000, 20_000] {
+        let raw = format!("GET /{} HTTP/1.1\r\n{host}\r\n", "a".repeat(len));
+        assert_eq!(request(port, &raw).0, 414, "{len}");
+    }
+    // A request line that is not UTF-8 still gets an answer.
+    let mut raw = b"GET /\xff\xfe HTTP/1.1\r\n".to_vec();
+    raw.extend_from_slice(host.as_bytes());
+    raw.extend_from_slice(b"\r\n");
+    assert_eq!(request_bytes(port, &raw).0, 400);
+
+    // Every answer of ours says: no caching, no sniffing, no CORS.
+    let (status, answer) = request(port, &format!("HEAD /thoi-su/a/ HTTP/1.1\r\n{host}\r\n"));
+    assert_eq!(status, 200);
+    assert_eq!(header(&answer, "Cache-Control"), Some("no-store"));
+    assert_eq!(header(&answer, "X-Content-Type-Options"), Some("nosniff"));
+    assert_eq!(header(&answer, "Access-Control-Allow-Origin"), None);
+    let length: usize = header(&answer, "Content-Length").unwrap().parse().unwrap();
+    assert!(length > 0 && body(&answer).is_empty(), "HEAD has no body");
+    assert_eq!(
+        length,
+        body(&get(port, "/thoi-su/a/").1).len(),
+        "HEAD tells the length GET sends"
+    );
+}
+
+const EVENTS: &str = "/__bantin/events";
+
+#[test]
+fn files_answer_conditional_and_range_requests() {
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let (_serve, port) = start(tmp.path());
+    let (status, first) = get(port, "/css/style.css");
+    assert_eq!(status, 200);
+    let css = body(&first).to_string();
+    assert!(css.len() > 10);
+    let get_with = |extra: &str| {
+        request(
+            port,
+            &format!("GET /css/style.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}\r\n"),
+        )
+    };
+
+    let modified = header(&first, "Last-Modified").expect("Last-Modified");
+    let (status, answer) = get_with(&format!("If-Modified-Since: {modified}\r\n"));
+    assert_eq!(status, 304);
+    assert!(body(&answer).is_empty());
+    let etag = header(&first, "ETag").expect("ETag");
+    assert_eq!(get_with(&format!("If-None-Match: {etag}\r\n")).0, 304);
+    assert_eq!(get_with("If-None-Match: \"other\"\r\n").0, 200);
+
+    let (status, answer) = get_with("Range: bytes=0-9\r\n");
+    assert_eq!(status, 206);
+    assert_eq!(body(&answer), &css[..10]);
+    assert_eq!(
+        header(&answer, "Content-Range"),
+        Some(format!("bytes 0-9/{}", css.len()).as_str())
+    );
+    assert_eq!(
+        header(&answer, "Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn private_output_folder_is_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let temp = tmp.path().join("tmp");
+    std::fs::create_dir_all(&temp).unwrap();
+    site(&root);
+    let (_serve, _port) = spawn(&root, &[], |cmd| {
+        cmd.env("TMPDIR", &temp);
+    });
+    let private: Vec<_> = std::fs::read_dir(&temp)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("bantin-serve-"))
+        })
+        .collect();
+    assert_eq!(private.len(), 1, "{private:?}");
+    assert!(
+        private[0].join("site/index.html").is_file(),
+        "it holds the build"
+    );
+    let mode = std::fs::metadata(&private[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700, "mode {:o}", mode & 0o777);
+}
+
+/// The `Threads:` line of `/proc/<pid>/status`.
+#[cfg(target_os = "linux")]
+fn threads(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn many_clients_and_idle_connections_cost_no_threads() {
+    const CLIENTS: usize = 64;
+    const REQUESTS: usize = 10;
+    const IDLE: usize = 500;
+    let tmp = tempfile::tempdir().unwrap();
+    site(tmp.path());
+    let (serve, port) = start(tmp.path());
+    let pid = serve.0.id();
+
+    let clients: Vec<_> = (0..CLIENTS)
+        .map(|_| {
+            std::thread::spawn(move || {
+                (0..REQUESTS)
+                    .filter(|_| {
+                        let (status, page) = get(port, "/thoi-su/a/");
+                        status == 200 && page.contains(EVENTS)
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let served: usize = clients.into_iter().map(|c| c.join().unwrap()).sum();
+    assert_eq!(
+        served,
+        CLIENTS * REQUESTS,
+        "every request was answered in full"
+    );
+    let busy = threads(pid);
+
+    // Connections that never send a request: each is a task, not a thread,
+    // and a real request still gets through while they are held.
+    let idle: Vec<TcpStream> = (0..IDLE)
+        .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let (status, page) = get(port, "/thoi-su/a/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Tít ban đầu"));
+    let held = threads(pid);
+    // Only the capped pool for file reads may still grow.
+    assert!(
+        held <= busy + 8,
+        "{held} threads with {IDLE} idle connections, {busy} before"
+    );
+    drop(idle);
+}
+
+#[test]
+fn an_edit_storm_settles_on_the_last_edit_in_few_steps() {
+    const EDITS: usize = 100;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    site(&root);
+    let log = tmp.path().join("serve.log");
+    let (_serve, port) = start_logged(&root, &log);
+    let article = root.join("content/thoi-su/a.md");
+    let edit = |i: usize| {
+        format!("---\ntitle: Tít số {i}\ndate: 2024-03-04 18:48\nslug: a\n---\n\nLần sửa {i}.\n")
+    };
+    for i in 0..EDITS {
+        std::fs::write(&article, edit(i)).unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let last = format!("Tít số {}", EDITS - 1);
+    wait_for("the last edit", || {
+        get(port, "/thoi-su/a/").1.contains(&last)
+    });
+    // Let anything still queued finish before counting.
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(get(port, "/thoi-su/a/").1.contains(&last));
+    let text = std::fs::read_to_string(&log).unwrap();
+    let after_start = text.split_once("Serving at").expect("started").1;
+    let steps = after_start
+        .lines()
+        .filter(|l| l.starts_with("updated ") || l.starts_with("rebuilt "))
+        .count();
+    assert!(
+        (1..=EDITS / 3).contains(&steps),
+        "{steps} rebuild steps for {EDITS} edits:\n{after_start}"
+    );
 }

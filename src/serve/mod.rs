@@ -2,57 +2,51 @@
 //! the site and rebuild on change, and tell open pages to reload over
 //! Server-Sent Events. Nothing of this reaches `public/`.
 //!
-//! An edit that leaves an article in place (same URL, date, section, tags)
-//! re-parses that one file and re-renders only the pages that show it;
-//! anything else (new, deleted or moved articles, templates, config) is a full
-//! rebuild, which still writes only the files whose bytes changed.
+//! Changes that arrive while a rebuild runs are merged into one next step.
+//! That step takes the cheapest of three paths that is enough:
+//! - an edit that leaves an article in place (same URL, date, section, tags)
+//!   re-parses that one file and re-renders only the pages that show it;
+//! - other article changes (new, deleted, renamed or moved articles, new
+//!   tags) re-render only the pages whose inputs changed;
+//! - anything else (templates, static files, config, files beside articles)
+//!   is a full rebuild, which still writes only the files whose bytes changed.
 
+pub mod reload;
 pub mod server;
 pub mod watch;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
+use notify_debouncer_full::DebounceEventResult;
 
 use crate::config::Config;
 use crate::site::{
     BuildOptions, Built, Incremental, ParseCache, build_site_with, refresh_fingerprints,
     update_article, update_structure,
 };
+use reload::Reload;
 use watch::{ChangeKind, classify};
 
-const EVENTS_PATH: &str = "/__bantin/events";
-
-/// The script added to every HTML page served (never to built files).
-const RELOAD_SCRIPT: &str = r#"<script>(function(){var es=new EventSource("/__bantin/events");es.onmessage=function(e){var d=e.data;if(d==="reload"){location.reload();}else if(d==="css"){document.querySelectorAll('link[rel="stylesheet"]').forEach(function(l){var u=new URL(l.href);u.searchParams.set("v",Date.now());l.href=u.toString();});var o=document.getElementById("bantin-error");if(o)o.remove();}else if(d.indexOf("error:")===0){var o=document.getElementById("bantin-error")||document.createElement("div");o.id="bantin-error";o.setAttribute("style","position:fixed;inset:0;background:rgba(20,0,0,.92);color:#fff;padding:2em;font:14px/1.5 monospace;white-space:pre-wrap;overflow:auto;z-index:99999");o.innerHTML=d.slice(6);document.body.appendChild(o);}};})();</script>"#;
-
-/// What the reload channel says next: a version counter and the last message.
-#[derive(Default)]
-struct Shared {
-    version: u64,
-    message: String,
-}
-
-pub struct Preview {
-    out: PathBuf,
-    /// The base URL the preview pages are built with (`http://127.0.0.1:1111/`).
-    base: String,
-    shared: Mutex<Shared>,
-    changed: Condvar,
-}
-
-impl Preview {
-    fn publish(&self, message: String) {
-        let mut s = self.shared.lock().expect("lock not poisoned");
-        s.version += 1;
-        s.message = message;
-        self.changed.notify_all();
-    }
-}
+/// A batch that arrives this soon after the previous step ended means edits
+/// are still coming (an edit storm, a checkout, a script): it waits
+/// [`SETTLE`] for more. One after a quiet spell is applied at once, so a
+/// single save is served as fast as before.
+const BURST: Duration = Duration::from_secs(1);
+/// In a burst, how long to wait for more changes before acting.
+const SETTLE: Duration = Duration::from_millis(30);
+/// The longest that waiting may last, so a steady stream of edits still
+/// shows up in the browser.
+const SETTLE_MAX: Duration = Duration::from_millis(300);
+/// Threads that answer requests. A preview has one reader; two keep a slow
+/// answer from stalling the rest without competing with rebuilds.
+const WORKER_THREADS: usize = 2;
+/// Threads for file reads (tokio runs those off the workers).
+const BLOCKING_THREADS: usize = 8;
 
 pub fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -95,9 +89,14 @@ fn private_output() -> Result<tempfile::TempDir> {
             }
         }
     }
-    Ok(tempfile::Builder::new()
-        .prefix(&format!("bantin-serve-{}-", std::process::id()))
-        .tempdir_in(tmp)?)
+    let prefix = format!("bantin-serve-{}-", std::process::id());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // Created owner-only rather than narrowed afterwards, so drafts are
+    // never readable by other users of the machine, not even for a moment.
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    Ok(builder.tempdir_in(tmp)?)
 }
 
 /// Runs the preview until the process is stopped. `log` receives one line per event.
@@ -114,7 +113,7 @@ pub fn run(
     // `--port 0` asks the system for a free port: links must use that one.
     let port = listener.local_addr()?.port();
     // Pages are built for the bound address; for 0.0.0.0 (every interface)
-    // they are built for loopback and rewritten per request (see `handle`).
+    // they are built for loopback and rewritten per request (see `server`).
     let unspecified = bind
         .parse::<std::net::IpAddr>()
         .is_ok_and(|ip| ip.is_unspecified());
@@ -131,15 +130,11 @@ pub fn run(
         let _ = std::fs::remove_dir_all(&cleanup);
         std::process::exit(0);
     });
-    let preview = Arc::new(Preview {
-        out: private.path().join("site"),
-        base: format!("http://{host}:{port}/"),
-        shared: Mutex::new(Shared::default()),
-        changed: Condvar::new(),
-    });
+    let out = private.path().join("site");
+    let reload = Arc::new(Reload::new());
     let options = BuildOptions {
         drafts,
-        output: preview.out.clone(),
+        output: out.clone(),
     };
 
     // Watch before the first build, so no edit made while it runs, or right
@@ -156,7 +151,7 @@ pub fn run(
     rebuild(
         &config,
         &options,
-        &preview,
+        &reload,
         Change::Full,
         &mut built,
         &mut cache,
@@ -167,30 +162,33 @@ pub fn run(
     if open {
         open_browser(&url);
     }
-    let loopback = server::is_loopback_host(bind);
-    let p = Arc::clone(&preview);
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let p = Arc::clone(&p);
-            std::thread::spawn(move || {
-                let _ = handle(stream, &p, loopback);
-            });
-        }
-    });
+    // Requests are answered on a small runtime of their own; this thread
+    // keeps the watcher and the rebuilds.
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(WORKER_THREADS)
+        .max_blocking_threads(BLOCKING_THREADS)
+        .thread_name("bantin-serve")
+        .enable_all()
+        .build()
+        .context("cannot start the HTTP server")?;
+    let server = Arc::new(server::Server::new(
+        out,
+        url.clone(),
+        server::is_loopback_host(bind),
+        Arc::clone(&reload),
+    ));
+    listener.set_nonblocking(true)?;
+    let listener = {
+        let _guard = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    runtime.spawn(server::serve(listener, server));
 
-    for batch in rx {
-        let Ok(events) = batch else { continue };
-        // Reads (the build's own) are access events; only changes count.
-        // Editor swap and backup files are never content; drop them here so
-        // nothing below has to think about them.
-        let mut paths: Vec<&Path> = events
-            .iter()
-            .filter(|e| !e.kind.is_access() && !e.kind.is_other())
-            .flat_map(|e| e.paths.iter().map(PathBuf::as_path))
-            .filter(|p| !crate::load::is_ignored_path(p))
-            .collect();
-        paths.sort();
-        paths.dedup();
+    loop {
+        let waiting = Instant::now();
+        let Ok(first) = rx.recv() else { break };
+        let changed = gather(first, &rx, waiting.elapsed() < BURST);
+        let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let theme_dir = config.theme_dir();
         let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
         if kinds.is_empty() {
@@ -207,14 +205,14 @@ pub fn run(
                         changed_names(&paths, &config.root),
                         t.elapsed().as_secs_f64() * 1e3
                     ));
-                    preview.publish("reload".into());
+                    reload.publish("reload".into());
                     continue;
                 }
                 Ok(None) => {}
                 Err(e) => {
                     let msg = format!("{e:#}");
                     log(&msg);
-                    preview.publish(format!("error:{}", escape_html(&msg)));
+                    reload.publish(format!("error:{}", escape_html(&msg)));
                     continue;
                 }
             }
@@ -235,14 +233,14 @@ pub fn run(
                         changed_names(&paths, &config.root),
                         t.elapsed().as_secs_f64() * 1e3
                     ));
-                    preview.publish("reload".into());
+                    reload.publish("reload".into());
                     continue;
                 }
                 Ok(Incremental::NeedsFullBuild) => {}
                 Err(e) => {
                     let msg = format!("{e:#}");
                     log(&msg);
-                    preview.publish(format!("error:{}", escape_html(&msg)));
+                    reload.publish(format!("error:{}", escape_html(&msg)));
                     continue;
                 }
             }
@@ -257,7 +255,7 @@ pub fn run(
                 }
                 Err(e) => {
                     log(&format!("error: {e:#}"));
-                    preview.publish(format!("error:{}", escape_html(&format!("{e:#}"))));
+                    reload.publish(format!("error:{}", escape_html(&format!("{e:#}"))));
                     continue;
                 }
             }
@@ -284,11 +282,60 @@ pub fn run(
             Change::Files(&paths)
         };
         rebuild(
-            &config, &options, &preview, change, &mut built, &mut cache, log,
+            &config, &options, &reload, change, &mut built, &mut cache, log,
         );
     }
     drop(private);
     Ok(())
+}
+
+/// The changed paths of `first` and of every batch already queued, sorted
+/// and without repeats: edits that arrived while a rebuild ran are applied
+/// together, not one rebuild each. With `settle`, also those of batches
+/// that follow within [`SETTLE`] of the previous one, for at most
+/// [`SETTLE_MAX`].
+fn gather(
+    first: DebounceEventResult,
+    rx: &Receiver<DebounceEventResult>,
+    settle: bool,
+) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    let mut add = |batch: DebounceEventResult| {
+        // A watcher error names no change to apply.
+        let Ok(events) = batch else { return };
+        // Reads (the build's own) are access events; only changes count.
+        // Editor swap and backup files are never content; drop them here so
+        // nothing below has to think about them.
+        for e in events {
+            if e.kind.is_access() || e.kind.is_other() {
+                continue;
+            }
+            paths.extend(
+                e.event
+                    .paths
+                    .into_iter()
+                    .filter(|p| !crate::load::is_ignored_path(p)),
+            );
+        }
+    };
+    add(first);
+    let start = Instant::now();
+    loop {
+        while let Ok(batch) = rx.try_recv() {
+            add(batch);
+        }
+        let left = SETTLE_MAX.saturating_sub(start.elapsed());
+        if !settle || left.is_zero() {
+            break;
+        }
+        match rx.recv_timeout(SETTLE.min(left)) {
+            Ok(batch) => add(batch),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    paths
 }
 
 /// What a rebuild is for, for the terminal and the reload message.
@@ -364,7 +411,7 @@ fn update_in_place(
 fn rebuild(
     config: &Config,
     options: &BuildOptions,
-    preview: &Preview,
+    reload: &Reload,
     change: Change<'_>,
     built: &mut Option<Built>,
     cache: &mut ParseCache,
@@ -384,7 +431,7 @@ fn rebuild(
                 b.report.stats.written,
                 t.elapsed().as_millis()
             ));
-            preview.publish(if matches!(change, Change::CssOnly) {
+            reload.publish(if matches!(change, Change::CssOnly) {
                 "css".into()
             } else {
                 "reload".into()
@@ -398,180 +445,68 @@ fn rebuild(
         Err(e) => {
             let msg = format!("{e:#}");
             log(&msg);
-            preview.publish(format!("error:{}", escape_html(&msg)));
+            reload.publish(format!("error:{}", escape_html(&msg)));
         }
     }
 }
 
-fn handle(stream: TcpStream, preview: &Preview, loopback: bool) -> std::io::Result<()> {
-    use std::io::Read;
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    // A request head larger than this is not a browser's.
-    let mut reader = BufReader::new(stream.try_clone()?.take(32 * 1024));
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut hosts = Vec::new();
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
-            break;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{AccessKind, CreateKind, EventKind, ModifyKind};
+    use notify_debouncer_full::DebouncedEvent;
+
+    fn batch(kind: EventKind, paths: &[&str]) -> DebounceEventResult {
+        let mut event = notify::Event::new(kind);
+        for p in paths {
+            event = event.add_path(PathBuf::from(p));
         }
-        if let Some((k, v)) = line.split_once(':')
-            && k.eq_ignore_ascii_case("host")
-        {
-            hosts.push(v.trim().to_string());
-        }
+        Ok(vec![DebouncedEvent::new(event, Instant::now())])
     }
-    let mut out = stream;
-    // Exactly one Host, made of host-name characters: anything else is not a
-    // browser asking for a page, and a second Host could dodge the check.
-    let host = match hosts.as_slice() {
-        [h] if server::is_plain_host(h) => h.clone(),
-        _ => {
-            return respond(
-                &mut out,
-                "400 Bad Request",
-                "text/plain; charset=utf-8",
-                b"bad host\n",
-                "GET",
-                &[],
-            );
-        }
-    };
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    if method != "GET" && method != "HEAD" {
-        return respond(
-            &mut out,
-            "405 Method Not Allowed",
-            "text/plain; charset=utf-8",
-            b"method not allowed\n",
-            method,
-            &[("Allow", "GET, HEAD")],
+
+    #[test]
+    fn merges_queued_batches_into_one_step() {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let edit = EventKind::Modify(ModifyKind::Any);
+        tx.send(batch(edit, &["/s/content/b.md", "/s/content/.b.md.swp"]))
+            .unwrap();
+        tx.send(batch(
+            EventKind::Access(AccessKind::Any),
+            &["/s/content/c.md"],
+        ))
+        .unwrap();
+        tx.send(Err(vec![notify::Error::generic("lost")])).unwrap();
+        tx.send(batch(
+            EventKind::Create(CreateKind::File),
+            &["/s/content/a.md"],
+        ))
+        .unwrap();
+        let first = batch(edit, &["/s/content/b.md"]);
+        let paths = gather(first, &rx, false);
+        assert_eq!(
+            paths,
+            [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]
+        );
+        assert!(rx.try_recv().is_err(), "everything queued was taken");
+
+        tx.send(batch(edit, &["/s/content/c.md"])).unwrap();
+        let first = batch(edit, &["/s/templates/x.html"]);
+        let paths = gather(first, &rx, true);
+        assert_eq!(
+            paths,
+            [
+                PathBuf::from("/s/content/c.md"),
+                "/s/templates/x.html".into()
+            ]
         );
     }
-    if loopback && !server::is_loopback_host(&host) {
-        return respond(
-            &mut out,
-            "403 Forbidden",
-            "text/plain; charset=utf-8",
-            b"forbidden host\n",
-            method,
-            &[],
-        );
-    }
-    if target == EVENTS_PATH {
-        if method == "HEAD" {
-            return respond(&mut out, "200 OK", "text/event-stream", b"", method, &[]);
-        }
-        return events(out, preview);
-    }
-    match server::resolve(&preview.out, target) {
-        Some(file) => {
-            let mut body = std::fs::read(&file)?;
-            let ctype = server::content_type(&file);
-            // Bound to every interface: links must name the address this
-            // browser used (a phone on the newsroom's network, say).
-            let asked = format!("http://{host}/");
-            let textual = ctype.starts_with("text/")
-                || ctype.starts_with("application/xml")
-                || ctype.starts_with("application/json");
-            if !loopback
-                && asked != preview.base
-                && textual
-                && let Ok(text) = std::str::from_utf8(&body)
-            {
-                body = text.replace(&preview.base, &asked).into_bytes();
-            }
-            if ctype.starts_with("text/html") {
-                inject_script(&mut body);
-            }
-            respond(&mut out, "200 OK", ctype, &body, method, &[])
-        }
-        None => {
-            let mut body = std::fs::read(preview.out.join("404.html"))
-                .unwrap_or_else(|_| b"not found\n".to_vec());
-            inject_script(&mut body);
-            respond(
-                &mut out,
-                "404 Not Found",
-                "text/html; charset=utf-8",
-                &body,
-                method,
-                &[],
-            )
-        }
-    }
-}
 
-fn inject_script(body: &mut Vec<u8>) {
-    let at = body
-        .windows(7)
-        .rposition(|w| w == b"</body>")
-        .unwrap_or(body.len());
-    body.splice(at..at, RELOAD_SCRIPT.bytes());
-}
-
-fn respond(
-    out: &mut TcpStream,
-    status: &str,
-    ctype: &str,
-    body: &[u8],
-    method: &str,
-    extra: &[(&str, &str)],
-) -> std::io::Result<()> {
-    let mut head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (k, v) in extra {
-        head.push_str(&format!("{k}: {v}\r\n"));
-    }
-    head.push_str("\r\n");
-    out.write_all(head.as_bytes())?;
-    if method != "HEAD" {
-        out.write_all(body)?;
-    }
-    out.flush()
-}
-
-/// Server-Sent Events: the current error at once, then every later change.
-fn events(mut out: TcpStream, preview: &Preview) -> std::io::Result<()> {
-    out.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n")?;
-    let (mut seen, current) = {
-        let s = preview.shared.lock().expect("lock not poisoned");
-        (s.version, s.message.clone())
-    };
-    if current.starts_with("error:") {
-        out.write_all(format!("data: {current}\n\n").as_bytes())?;
-    }
-    out.write_all(b": connected\n\n")?;
-    out.flush()?;
-    loop {
-        let next = {
-            let s = preview.shared.lock().expect("lock not poisoned");
-            let (s, timeout) = preview
-                .changed
-                .wait_timeout_while(s, Duration::from_secs(15), |s| s.version == seen)
-                .expect("lock not poisoned");
-            if timeout.timed_out() {
-                None
-            } else {
-                // Several changes while this client was busy: a stylesheet
-                // swap alone could hide a content change, so reload.
-                let missed = s.version - seen > 1;
-                seen = s.version;
-                Some(if missed && s.message == "css" {
-                    "reload".to_string()
-                } else {
-                    s.message.clone()
-                })
-            }
-        };
-        match next {
-            None => out.write_all(b": keep-alive\n\n")?,
-            Some(msg) => out.write_all(format!("data: {msg}\n\n").as_bytes())?,
-        }
-        out.flush()?;
+    #[cfg(unix)]
+    #[test]
+    fn private_folder_is_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = private_output().unwrap();
+        let mode = std::fs::metadata(dir.path()).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{mode:o}");
     }
 }
