@@ -223,6 +223,17 @@ pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
     Ok(report)
 }
 
+/// The address a built site was built for: its home page's canonical link
+/// (every bantin page has one), so `check --no-build` judges links the way
+/// the build wrote them.
+pub fn built_base_url(output: &Path) -> Option<String> {
+    let home = std::fs::read_to_string(output.join("index.html")).ok()?;
+    let at =
+        home.find("<link rel=\"canonical\" href=\"")? + "<link rel=\"canonical\" href=\"".len();
+    let url = &home[at..at + home[at..].find('"')?];
+    (url.starts_with("http://") || url.starts_with("https://")).then(|| url.replace("&amp;", "&"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

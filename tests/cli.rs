@@ -299,7 +299,7 @@ fn build_defaults_to_the_current_folder_and_public() {
     let public = site.root.join("public");
     assert!(
         r.stderr
-            .contains(&format!(" articles into {}: ", public.display())),
+            .contains(&format!("Built 1 article into {}: ", public.display())),
         "{}",
         r.stderr
     );

@@ -69,8 +69,9 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     }
     writeln!(
         err,
-        "Built {} articles into {}: {} files ({} written, {} unchanged{}) in {:.2} s",
+        "Built {} article{} into {}: {} files ({} written, {} unchanged{}) in {:.2} s",
         report.articles,
+        if report.articles == 1 { "" } else { "s" },
         output.display(),
         report.files,
         report.stats.written,

@@ -16,16 +16,24 @@ pub(crate) struct CheckArgs {
     /// The built site to check [default: ROOT/public].
     #[arg(long, short)]
     pub(crate) output: Option<PathBuf>,
-    /// Check the existing output as is instead of building first.
+    /// Check the existing output as is instead of building first; its
+    /// address is read from it (the home page's canonical link).
     #[arg(long)]
     pub(crate) no_build: bool,
+    /// The address the site is (or is built) for, instead of config.yaml's
+    /// base_url (as `build --base-url`).
+    #[arg(long)]
+    pub(crate) base_url: Option<String>,
     /// Also print every external link (they are never fetched).
     #[arg(long)]
     pub(crate) external: bool,
 }
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
-    let config = super::load_config(&args.root.root)?;
+    let mut config = super::load_config(&args.root.root)?;
+    if let Some(url) = &args.base_url {
+        config.set_base_url(url)?;
+    }
     let output = match args.output {
         Some(o) => std::path::absolute(o)?,
         None => config.root.join("public"),
@@ -52,6 +60,13 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
                 "{} does not exist: build the site first or drop --no-build",
                 output.display()
             );
+        }
+        // Checked as built: a site built with `build --base-url` links to
+        // that address, not to config.yaml's.
+        if args.base_url.is_none()
+            && let Some(url) = bantin::check::built_base_url(&output)
+        {
+            config.set_base_url(&url)?;
         }
     }
     let report = check_output(&output, &config)?;

@@ -70,7 +70,8 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &rows)?;
+            // As an I/O error, so a closed pipe (`bantin list | head`) ends quietly.
+            serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
             writeln!(out)?;
         }
         Format::Csv => {

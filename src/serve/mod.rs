@@ -108,8 +108,16 @@ pub fn run(
     open: bool,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
-    let listener = TcpListener::bind((bind, port))
-        .with_context(|| format!("cannot listen on {bind}:{port}"))?;
+    let listener = TcpListener::bind((bind, port)).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {port} is in use (another `bantin serve`?); choose another with --port, or --port 0 for any free port"
+            )
+        } else {
+            e.to_string()
+        };
+        anyhow::anyhow!("cannot listen on {bind}:{port}: {hint}")
+    })?;
     // `--port 0` asks the system for a free port: links must use that one.
     let port = listener.local_addr()?.port();
     // Pages are built for the bound address; for 0.0.0.0 (every interface)
@@ -371,11 +379,15 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    let _ = std::process::Command::new(cmd)
+    if let Ok(mut child) = std::process::Command::new(cmd)
         .arg(url)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .spawn();
+        .spawn()
+    {
+        // Reaped when it exits, so no zombie is left for the life of the preview.
+        std::thread::spawn(move || child.wait());
+    }
 }
 
 /// Applies content edits in place; None when a full build is needed.

@@ -101,7 +101,7 @@ impl Run {
                 .parse()
                 .unwrap_or_else(|_| panic!("bad number in {line:?}"))
         };
-        let articles = num("Built ", " articles");
+        let articles = num("Built ", " article");
         let files = num(": ", " files");
         let written = num(" files (", " written");
         let unchanged = num(" written, ", " unchanged");
