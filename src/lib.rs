@@ -9,6 +9,7 @@
 
 pub mod article;
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod dates;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod fsx;
 pub mod import;
 pub mod index;
 pub mod load;
+pub mod new;
 pub mod parse;
 pub mod render;
 pub mod serve;

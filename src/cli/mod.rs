@@ -5,6 +5,7 @@ mod check;
 mod import;
 mod init;
 mod list;
+mod new;
 mod serve;
 
 use std::path::PathBuf;
@@ -41,6 +42,8 @@ pub(crate) enum Command {
     Import(import::ImportArgs),
     /// Print every article (JSON or CSV).
     List(list::ListArgs),
+    /// Start a new draft article: `bantin new thoi-su "Tiêu đề"`.
+    New(new::NewArgs),
 }
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -51,6 +54,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::List(a) => list::run(a),
         Command::Import(a) => import::run(a),
+        Command::New(a) => new::run(a),
     }
 }
 

@@ -25,7 +25,13 @@ pub const ARTICLE_KEYS: &[&str] = &[
 ];
 /// Keys bantin writes (`import`) or themes read that bantin itself does not
 /// interpret: kept in `page.extra` as before.
-pub const PASS_THROUGH_KEYS: &[&str] = &["credits", "imported_from", "imported_sha256", "featured"];
+pub const PASS_THROUGH_KEYS: &[&str] = &[
+    "credits",
+    "imported_from",
+    "imported_sha256",
+    "featured",
+    "id",
+];
 
 /// Longest summary derived from the body.
 pub const SUMMARY_CHARS: usize = 280;
