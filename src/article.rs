@@ -44,6 +44,15 @@ pub struct Article {
     /// Slug derived from the title (before collision suffixes).
     pub title_slug: String,
     pub draft: bool,
+    /// Taken down at this time (`expires:`); published until then.
+    pub expires: Option<ZonedDateTime>,
+    /// A standalone page (About, Contact): no byline, date, tags; in no list,
+    /// feed or archive. Top-level files, and any with `kind: page`.
+    pub standalone: bool,
+    /// Where a standalone page is linked from (`menu: footer`).
+    pub menu: Option<String>,
+    /// Stable id for `:id` permalinks (`id:`, written by `new`).
+    pub id: Option<String>,
     pub image: Option<String>,
     pub aliases: Vec<String>,
     /// Front-matter keys bantin does not interpret, for templates.

@@ -21,17 +21,11 @@ pub const MAX_SLUG_LEN: usize = 80;
 /// The front-matter keys of an article that bantin reads.
 pub const ARTICLE_KEYS: &[&str] = &[
     "title", "date", "updated", "tags", "authors", "author", "summary", "slug", "draft", "image",
-    "aliases", "source", "dateline", "extra",
+    "aliases", "source", "dateline", "extra", "expires", "kind", "menu", "id",
 ];
 /// Keys bantin writes (`import`) or themes read that bantin itself does not
 /// interpret: kept in `page.extra` as before.
-pub const PASS_THROUGH_KEYS: &[&str] = &[
-    "credits",
-    "imported_from",
-    "imported_sha256",
-    "featured",
-    "id",
-];
+pub const PASS_THROUGH_KEYS: &[&str] = &["credits", "imported_from", "imported_sha256", "featured"];
 
 /// Longest summary derived from the body.
 pub const SUMMARY_CHARS: usize = 280;
@@ -85,6 +79,7 @@ fn parse_markdown(
     let title_type_error = errors.len() > errors_before_title;
     let date_loc = fm.location("date");
     let updated_loc = fm.location("updated");
+    let expires_loc = fm.location("expires");
     let date: Option<Value> = ok(
         &mut errors,
         fm.take(
@@ -96,6 +91,66 @@ fn parse_markdown(
         &mut errors,
         fm.take("updated", "a date like 2024-03-04 18:48"),
     );
+    let expires: Option<Value> = ok(
+        &mut errors,
+        fm.take("expires", "a date like 2024-03-04 18:48"),
+    );
+    let kind_loc = fm.location("kind");
+    let kind: Option<String> = ok(&mut errors, fm.take("kind", "`article` or `page`"));
+    let standalone = match kind.as_deref().map(str::trim) {
+        None => section.is_none(),
+        Some("page") => true,
+        Some("article") => false,
+        Some(other) => {
+            errors.push(
+                ContentError::new(
+                    kind_loc,
+                    format!("`kind` is \"{other}\"; it must be `article` or `page`"),
+                )
+                .help(
+                    "`kind: page` for a standalone page (About, Contact), `kind: article` for news",
+                ),
+            );
+            false
+        }
+    };
+    let menu_loc = fm.location("menu");
+    let menu: Option<String> = ok(&mut errors, fm.take("menu", "`footer` or `main`"));
+    if let Some(m) = &menu
+        && m != "footer"
+        && m != "main"
+    {
+        errors.push(
+            ContentError::new(
+                menu_loc,
+                format!("`menu` is \"{m}\"; it must be `footer` or `main`"),
+            )
+            .help("`menu: footer` links the page from the footer of every page"),
+        );
+    }
+    let id_loc = fm.location("id");
+    let id: Option<Value> = fm.take("id", "a number or a short code").unwrap_or(None);
+    let id = match id {
+        None => None,
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::String(s))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
+        {
+            Some(s)
+        }
+        Some(v) => {
+            errors.push(
+                ContentError::new(id_loc, format!("`id` is {}; it must be a number or a short code of letters, digits and dashes", match v {
+                    Value::String(s) => format!("\"{s}\""),
+                    _ => "not text".into(),
+                }))
+                .help("write `id: 12345`; `bantin new` gives the next free one"),
+            );
+            None
+        }
+    };
     let tags_loc = fm.location("tags");
     let tags = fm
         .take_names("tags")
@@ -204,6 +259,7 @@ fn parse_markdown(
     };
     let date = read_date(date, date_loc, "date", true);
     let updated = read_date(updated, updated_loc, "updated", false);
+    let expires = read_date(expires, expires_loc, "expires", false);
 
     let tags: Vec<String> = tags.iter().map(|t| clean(t)).collect();
     for t in &tags {
@@ -281,6 +337,10 @@ fn parse_markdown(
         explicit_slug,
         title_slug,
         draft: draft.unwrap_or(false),
+        expires,
+        standalone,
+        menu,
+        id,
         image,
         aliases,
         word_count: markdown_word_count(body),
@@ -370,6 +430,7 @@ fn parse_raw_file(
             .collect();
         extra.insert("credits".into(), serde_json::Value::Array(credits));
     }
+    let standalone = section.is_none();
     Ok(Article {
         source: path.to_path_buf(),
         kind: SourceKind::Raw,
@@ -384,6 +445,10 @@ fn parse_raw_file(
         explicit_slug: None,
         title_slug,
         draft: false,
+        expires: None,
+        standalone,
+        menu: None,
+        id: None,
         image: None,
         aliases: Vec::new(),
         extra,
