@@ -7,13 +7,15 @@
 //! Skips, saying so, when `/usr/bin/chromium` or `/usr/bin/chromedriver` is
 //! missing (Debian: `apt-get install chromium chromium-driver`).
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::cargo::CommandCargoExt;
+use common::{KillOnDrop, free_port, start_serve};
 use serde_json::{Value, json};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
@@ -23,24 +25,6 @@ const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 /// How long the page gets to show a change made on disk.
 const CHANGE_TIMEOUT: Duration = Duration::from_secs(15);
 const ARTICLE: &str = "content/thoi-su/a.md";
-
-/// A child process killed when the test ends, however it ends.
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// One HTTP/1.1 request to chromedriver. Returns the answer's JSON `value`,
 /// or the WebDriver error (`error: message`) or I/O failure as text.
@@ -137,12 +121,12 @@ fn read_response(stream: TcpStream) -> std::io::Result<(u16, Vec<u8>)> {
 }
 
 /// chromedriver on a free port, answering `/status`.
-fn start_chromedriver() -> (Proc, u16) {
+fn start_chromedriver() -> (KillOnDrop, u16) {
     let mut last = String::new();
     // The port is free when picked, but another test could take it first: retry.
     for _ in 0..3 {
         let port = free_port();
-        let mut driver = Proc(
+        let mut driver = KillOnDrop(
             Command::new(CHROMEDRIVER)
                 .arg(format!("--port={port}"))
                 .stdin(Stdio::null())
@@ -330,21 +314,11 @@ fn wait_until(what: &str, log: &Path, mut check: impl FnMut() -> (bool, String))
     }
 }
 
-/// Waits until `bantin serve` answers and its file watcher is live: the
-/// server accepts requests a moment before it watches the site, and an edit
-/// made in between is never seen. So: touch an unrelated static file until an
-/// event arrives on the event stream (as the page would get it).
+/// Waits until the file watcher of a `bantin serve` that answers is live:
+/// the server accepts requests a moment before it watches the site, and an
+/// edit made in between is never seen. So: touch an unrelated static file
+/// until an event arrives on the event stream (as the page would get it).
 fn wait_until_watching(port: u16, root: &Path, log: &Path) {
-    wait_until("the server", log, || {
-        let status = TcpStream::connect(("127.0.0.1", port))
-            .and_then(|mut s| {
-                s.set_read_timeout(Some(CHANGE_TIMEOUT))?;
-                write!(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n")?;
-                read_response(s)
-            })
-            .map(|r| r.0);
-        (matches!(status, Ok(200)), format!("GET /: {status:?}"))
-    });
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         events,
@@ -410,20 +384,11 @@ fn page_reloads_swaps_css_and_shows_build_errors() {
     let css = root.join("static/css/style.css");
     std::fs::write(&css, "h1 { color: rgb(0, 128, 0); }\n").unwrap();
 
-    let port = free_port();
     let log = scratch.path().join("serve.log");
     let log_file = std::fs::File::create(&log).unwrap();
-    let _serve = Proc(
-        Command::cargo_bin("bantin")
-            .unwrap()
-            .args(["serve", "--port", &port.to_string(), "--root"])
-            .arg(root)
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().unwrap())
-            .stderr(log_file)
-            .spawn()
-            .unwrap(),
-    );
+    let (_serve, port) = start_serve(root, &[], |cmd: &mut Command| {
+        cmd.stdout(log_file.try_clone().unwrap()).stderr(log_file);
+    });
     let (_driver, driver_port) = start_chromedriver();
     let session = Session::new(driver_port, &scratch.path().join("profile"));
     let started = t0.elapsed();

@@ -15,7 +15,23 @@ fn rejects_permalinks_that_leave_the_output() {
         "config.yaml",
         "title: x\nbase_url: https://example.org/\npermalinks:\n  article: \"/../../:slug/\"\n",
     );
-    let run = site.build(&[]);
+    // Two levels below the temp folder, so that `../../` from the output, or
+    // from the staging folder bantin writes pages into first (two levels
+    // below `a/b/`), still lands inside it: a page leaving the output would
+    // be found by the listing below ("Bài mẫu" at a/b/bai-mau/index.html).
+    let out = site.tmp.join("a/b/out");
+    let run = site.build_into(&out, &[]);
+    let outside: Vec<String> = common::list_files(&site.tmp)
+        .into_iter()
+        .filter(|f| !f.starts_with("site/") && !f.starts_with("a/b/out/"))
+        .filter(|f| !f.ends_with(".bantin-lock"))
+        .collect();
+    assert!(
+        outside.is_empty(),
+        "written outside the output: {outside:?}\n{}",
+        run.stderr
+    );
+    assert!(!out.exists(), "nothing was built");
     run.assert_code(1);
     assert!(
         run.stderr.starts_with(
@@ -24,7 +40,6 @@ fn rejects_permalinks_that_leave_the_output() {
         "{}",
         run.stderr
     );
-    assert!(!site.tmp.join("chao").exists() && !site.out.exists());
 }
 
 #[test]

@@ -2,17 +2,16 @@
 //! raw file, and no word of a story is lost, on the samples and on a
 //! generated corpus of thousands of raw files.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use assert_cmd::cargo::CommandCargoExt;
+use common::{bantin, fixture_dir, main_of};
 
-fn bantin() -> Command {
-    Command::cargo_bin("bantin").expect("binary built")
-}
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+/// A raw article of the `example` fixture (a copy of one of the samples).
+fn example_file(rel: &str) -> PathBuf {
+    fixture_dir("example").join(rel)
 }
 
 fn write_site(dir: &Path) {
@@ -35,13 +34,6 @@ fn run_ok(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The `<main>` of a built page with the source-dependent parts removed.
-fn main_of(html: &str) -> &str {
-    let start = html.find("<main").expect("page has <main>");
-    let end = html.find("</main>").expect("page has </main>");
-    &html[start..end]
-}
-
 #[test]
 fn imported_markdown_builds_the_same_page_as_the_raw_file() {
     let tmp = tempfile::tempdir().unwrap();
@@ -49,7 +41,7 @@ fn imported_markdown_builds_the_same_page_as_the_raw_file() {
     let md_site = tmp.path().join("md");
     write_site(&raw_site);
     write_site(&md_site);
-    let sample = repo().join("content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
+    let sample = example_file("content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
     let tricky = "05/03/2024 - 07:00\n\nTít có *sao* và <b>thẻ</b>\n\n(CT) - Mở đầu có [liên kết](x) & 1. số.\n\n# không phải tít\n\n- không phải danh sách\n\nẢnh: HOÀNG NAM\n\nĐoạn cuối có hai câu. Câu thứ hai.\n\nBài: AN - BÌNH\n\nChia sẻ bài viết\n";
     std::fs::copy(&sample, raw_site.join("content/thoi-su/a.txt")).unwrap();
     std::fs::write(raw_site.join("content/thoi-su/b.txt"), tricky).unwrap();
@@ -353,23 +345,23 @@ fn assert_no_word_lost(raw_dir: &Path, limit: usize) -> usize {
 
 #[test]
 fn no_word_is_lost_from_the_samples() {
-    let samples = repo().join("../shared/samples");
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/samples");
     let dir = if samples.is_dir() {
         samples
     } else {
-        repo().join("content/thoi-su")
+        example_file("content/thoi-su")
     };
     assert!(assert_no_word_lost(&dir, usize::MAX) >= 1);
 }
 
 /// A self-contained corpus of raw exports in every variant the parser knows,
-/// built from the sentences of the bundled raw articles, so the word-for-word
+/// built from the sentences of the example fixture's raw articles, so the word-for-word
 /// check runs even where `gen_corpus.py` is not available.
 fn write_variant_corpus(dir: &Path, n: usize) {
     let mut sentences: Vec<String> = Vec::new();
-    for f in std::fs::read_dir(repo().join("content/thoi-su"))
+    for f in std::fs::read_dir(example_file("content/thoi-su"))
         .unwrap()
-        .chain(std::fs::read_dir(repo().join("content/xa-hoi")).unwrap())
+        .chain(std::fs::read_dir(example_file("content/xa-hoi")).unwrap())
     {
         let f = f.unwrap().path();
         if f.extension().is_some_and(|e| e == "txt") {
@@ -473,14 +465,15 @@ fn no_word_is_lost_on_a_corpus_of_every_variant() {
 fn no_word_is_lost_on_a_generated_corpus() {
     let generator = std::env::var_os("BANTIN_CORPUS_GEN")
         .map(PathBuf::from)
-        .unwrap_or_else(|| repo().join("../shared/bench/gen_corpus.py"));
-    if !generator.is_file() {
-        eprintln!(
-            "skipped: corpus generator {} not found (set BANTIN_CORPUS_GEN)",
-            generator.display()
-        );
-        return;
-    }
+        .unwrap_or_else(|| {
+            // In the repository, so this test runs everywhere.
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/corpus/gen_corpus.py")
+        });
+    assert!(
+        generator.is_file(),
+        "corpus generator {} not found",
+        generator.display()
+    );
     let tmp = tempfile::tempdir().unwrap();
     let status = Command::new("python3")
         .arg(&generator)
@@ -543,7 +536,7 @@ fn suggests_tag_rules_from_recurring_names() {
 #[test]
 fn import_puts_articles_in_the_given_section() {
     let tmp = tempfile::tempdir().unwrap();
-    let sample = repo().join("content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
+    let sample = example_file("content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
     let out = run_ok(
         bantin()
             .arg("import")

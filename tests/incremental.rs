@@ -11,17 +11,9 @@ use bantin::site::{
     refresh_fingerprints, update_article, update_structure,
 };
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
+mod common;
+
+use common::{copy_dir, fixture_dir};
 
 fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     walkdir::WalkDir::new(dir)
@@ -37,7 +29,7 @@ fn tree(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-/// A copy of the example site, built once into `live` as `serve` builds it.
+/// A copy of the `example` fixture, built once into `live` as `serve` builds it.
 struct Live {
     _tmp: tempfile::TempDir,
     tmp: PathBuf,
@@ -52,11 +44,7 @@ impl Live {
     fn new() -> Live {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("site");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for d in ["content", "static", "themes"] {
-            copy_dir(&repo.join(d), &root.join(d));
-        }
-        std::fs::copy(repo.join("config.yaml"), root.join("config.yaml")).unwrap();
+        copy_dir(&fixture_dir("example"), &root);
         let config = Config::load(&root).unwrap();
         let opts = BuildOptions {
             drafts: false,

@@ -1,76 +1,15 @@
 //! `bantin serve` over real HTTP: pages with the reload script, safety
 //! checks, and an edit on disk showing up without a restart.
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+mod common;
+
+use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use assert_cmd::cargo::CommandCargoExt;
-
-struct Serve(Child);
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn request(port: u16, raw: &str) -> (u16, String) {
-    request_bytes(port, raw.as_bytes())
-}
-
-/// Sends raw bytes (which need not be UTF-8) and reads the whole answer; the
-/// server closes every connection after one answer.
-fn request_bytes(port: u16, raw: &[u8]) -> (u16, String) {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    // Far above any answer's time: only a server that never answers trips it.
-    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
-    s.write_all(raw).unwrap();
-    let mut buf = Vec::new();
-    s.read_to_end(&mut buf).unwrap();
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, text)
-}
-
-/// The value of header `name` in a raw answer (names compared without case).
-fn header<'a>(answer: &'a str, name: &str) -> Option<&'a str> {
-    let head = answer.split("\r\n\r\n").next()?;
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.eq_ignore_ascii_case(name).then(|| v.trim())
-    })
-}
-
-/// The body of a raw answer.
-fn body(answer: &str) -> &str {
-    answer.split_once("\r\n\r\n").map_or("", |(_, b)| b)
-}
-
-fn get(port: u16, path: &str) -> (u16, String) {
-    request(
-        port,
-        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"),
-    )
-}
-
-fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let start = Instant::now();
-    while !f() {
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "timed out waiting for {what}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
+use common::http::{body, get, header, request, request_bytes};
+use common::{KillOnDrop, start_serve, wait_for};
 
 fn site(dir: &Path) {
     std::fs::create_dir_all(dir.join("content/thoi-su")).unwrap();
@@ -87,40 +26,18 @@ fn site(dir: &Path) {
 }
 
 /// `bantin serve` on a free port for the site at `root`, once it answers.
-fn start(root: &Path) -> (Serve, u16) {
+fn start(root: &Path) -> (KillOnDrop, u16) {
     start_with(root, &[])
 }
 
-fn start_with(root: &Path, extra: &[&str]) -> (Serve, u16) {
-    spawn(root, extra, |_| {})
-}
-
-/// `bantin serve` with `setup` applied to its command (environment, where
-/// its terminal output goes), once it answers.
-fn spawn(root: &Path, extra: &[&str], setup: impl FnOnce(&mut Command)) -> (Serve, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut cmd = Command::cargo_bin("bantin").unwrap();
-    cmd.args(["serve", "--port", &port.to_string(), "--root"])
-        .arg(root)
-        .args(extra)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    setup(&mut cmd);
-    let serve = Serve(cmd.spawn().unwrap());
-    wait_for("the server", || {
-        TcpStream::connect(("127.0.0.1", port)).is_ok() && get(port, "/").0 == 200
-    });
-    (serve, port)
+fn start_with(root: &Path, extra: &[&str]) -> (KillOnDrop, u16) {
+    start_serve(root, extra, |_| {})
 }
 
 /// `bantin serve` with its terminal output in `log`.
-fn start_logged(root: &Path, log: &Path) -> (Serve, u16) {
+fn start_logged(root: &Path, extra: &[&str], log: &Path) -> (KillOnDrop, u16) {
     let file = std::fs::File::create(log).unwrap();
-    spawn(root, &[], |cmd| {
+    start_serve(root, extra, |cmd: &mut Command| {
         cmd.stderr(file);
     })
 }
@@ -128,8 +45,10 @@ fn start_logged(root: &Path, log: &Path) -> (Serve, u16) {
 #[test]
 fn serves_reloads_and_refuses_unsafe_requests() {
     let tmp = tempfile::tempdir().unwrap();
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("serve.log");
     site(tmp.path());
-    let (_serve, port) = start(tmp.path());
+    let (_serve, port) = start_logged(tmp.path(), &[], &log);
     let (status, page) = get(port, "/thoi-su/a/");
     assert_eq!(status, 200);
     assert!(page.contains("Content-Type: text/html; charset=utf-8"));
@@ -185,7 +104,13 @@ fn serves_reloads_and_refuses_unsafe_requests() {
         "---\ntitle: [\n---\n",
     )
     .unwrap();
-    std::thread::sleep(Duration::from_millis(600));
+    // Only once the server has reported the broken file does the old page
+    // prove anything.
+    wait_for("the error for the broken file", || {
+        serve_log(&log)
+            .iter()
+            .any(|l| l.contains("content/thoi-su/a.md") && !is_step(l))
+    });
     assert!(get(port, "/thoi-su/a/").1.contains("Tít đã sửa"));
     // Deleting an article removes its page.
     std::fs::remove_file(tmp.path().join("content/thoi-su/a.md")).unwrap();
@@ -197,8 +122,7 @@ fn port_zero_serves_links_with_the_real_port() {
     use std::io::BufRead;
     let tmp = tempfile::tempdir().unwrap();
     site(tmp.path());
-    let mut child = Command::cargo_bin("bantin")
-        .unwrap()
+    let mut child = common::bantin()
         .args(["serve", "--port", "0", "--root"])
         .arg(tmp.path())
         .stdout(Stdio::null())
@@ -206,7 +130,7 @@ fn port_zero_serves_links_with_the_real_port() {
         .spawn()
         .unwrap();
     let stderr = child.stderr.take().unwrap();
-    let _serve = Serve(child);
+    let _serve = KillOnDrop(child);
     let mut port = 0;
     for line in std::io::BufReader::new(stderr).lines() {
         let line = line.unwrap();
@@ -233,12 +157,14 @@ fn port_zero_serves_links_with_the_real_port() {
 #[test]
 fn new_articles_and_tags_appear_without_a_restart() {
     let tmp = tempfile::tempdir().unwrap();
-    site(tmp.path());
-    let (_serve, port) = start(tmp.path());
+    let root = tmp.path().join("site");
+    site(&root);
+    let log = tmp.path().join("serve.log");
+    let (_serve, port) = start_logged(&root, &[], &log);
     assert_eq!(get(port, "/tags/bong-da/").0, 404);
-    std::fs::create_dir_all(tmp.path().join("content/the-thao")).unwrap();
+    std::fs::create_dir_all(root.join("content/the-thao")).unwrap();
     std::fs::write(
-        tmp.path().join("content/the-thao/b.md"),
+        root.join("content/the-thao/b.md"),
         "---\ntitle: Trận đấu mới\ndate: 2024-03-05 20:00\ntags: [Bóng đá]\n---\n\nTỷ số 2-1.\n",
     )
     .unwrap();
@@ -251,22 +177,57 @@ fn new_articles_and_tags_appear_without_a_restart() {
         "and it is on the home page"
     );
     // Renaming the file keeps the article (its URL comes from the title).
+    // The page is there before the rename, so first wait until the server
+    // says it processed a change naming the new file: a rename that is never
+    // seen fails here, one taken for a deletion fails the checks below.
     std::fs::rename(
-        tmp.path().join("content/the-thao/b.md"),
-        tmp.path().join("content/the-thao/c.md"),
+        root.join("content/the-thao/b.md"),
+        root.join("content/the-thao/c.md"),
     )
     .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
-    wait_for("the renamed article", || {
-        get(port, "/the-thao/tran-dau-moi/").0 == 200
+    wait_for("a rebuild step naming the renamed file", || {
+        serve_steps(&log)
+            .iter()
+            .any(|l| l.contains("content/the-thao/c.md"))
     });
+    assert_eq!(
+        get(port, "/the-thao/tran-dau-moi/").0,
+        200,
+        "the renamed article keeps its page:\n{}",
+        serve_steps(&log).join("\n")
+    );
+    assert!(get(port, "/").1.contains("Trận đấu mới"));
+    assert_eq!(get(port, "/tags/bong-da/").0, 200);
+}
+
+/// The lines `bantin serve` logged after it started serving.
+fn serve_log(log: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap();
+    text.split_once("Serving at")
+        .map_or("", |(_, after)| after)
+        .lines()
+        .skip(1)
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether a log line reports a step that updated the preview.
+fn is_step(line: &str) -> bool {
+    line.starts_with("updated ") || line.starts_with("rebuilt ")
+}
+
+/// The `updated ...`/`rebuilt ...` lines `bantin serve` logged after it started.
+fn serve_steps(log: &Path) -> Vec<String> {
+    serve_log(log).into_iter().filter(|l| is_step(l)).collect()
 }
 
 #[test]
 fn bound_to_every_interface_links_follow_the_browsers_address() {
     let tmp = tempfile::tempdir().unwrap();
+    let log_dir = tempfile::tempdir().unwrap();
+    let log = log_dir.path().join("serve.log");
     site(tmp.path());
-    let (_serve, port) = start_with(tmp.path(), &["--bind", "0.0.0.0"]);
+    let (_serve, port) = start_logged(tmp.path(), &["--bind", "0.0.0.0"], &log);
     // Another device asks by a name of this machine: links use that name.
     let (status, page) = request(
         port,
@@ -287,7 +248,12 @@ fn bound_to_every_interface_links_follow_the_browsers_address() {
         "---\ntitle: Bản nháp\ndate: 2024-03-04 19:00\ndraft: true\n---\n\nx\n",
     )
     .unwrap();
-    std::thread::sleep(Duration::from_millis(500));
+    // The 404 means "not previewed" only once the server has seen the draft.
+    wait_for("a rebuild step naming the draft", || {
+        serve_steps(&log)
+            .iter()
+            .any(|l| l.contains("content/thoi-su/nhap.md"))
+    });
     assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 404);
     let (_drafts, port) = start_with(tmp.path(), &["--drafts"]);
     assert_eq!(get(port, "/thoi-su/ban-nhap/").0, 200);
@@ -400,7 +366,7 @@ fn private_output_folder_is_owner_only() {
     let temp = tmp.path().join("tmp");
     std::fs::create_dir_all(&temp).unwrap();
     site(&root);
-    let (_serve, _port) = spawn(&root, &[], |cmd| {
+    let (_serve, _port) = start_serve(&root, &[], |cmd| {
         cmd.env("TMPDIR", &temp);
     });
     let private: Vec<_> = std::fs::read_dir(&temp)
@@ -442,7 +408,7 @@ fn many_clients_and_idle_connections_cost_no_threads() {
     let tmp = tempfile::tempdir().unwrap();
     site(tmp.path());
     let (serve, port) = start(tmp.path());
-    let pid = serve.0.id();
+    let pid = serve.id();
 
     let clients: Vec<_> = (0..CLIENTS)
         .map(|_| {
@@ -489,7 +455,7 @@ fn an_edit_storm_settles_on_the_last_edit_in_few_steps() {
     let root = tmp.path().join("site");
     site(&root);
     let log = tmp.path().join("serve.log");
-    let (_serve, port) = start_logged(&root, &log);
+    let (_serve, port) = start_logged(&root, &[], &log);
     let article = root.join("content/thoi-su/a.md");
     let edit = |i: usize| {
         format!("---\ntitle: Tít số {i}\ndate: 2024-03-04 18:48\nslug: a\n---\n\nLần sửa {i}.\n")
@@ -505,14 +471,11 @@ fn an_edit_storm_settles_on_the_last_edit_in_few_steps() {
     // Let anything still queued finish before counting.
     std::thread::sleep(Duration::from_secs(1));
     assert!(get(port, "/thoi-su/a/").1.contains(&last));
-    let text = std::fs::read_to_string(&log).unwrap();
-    let after_start = text.split_once("Serving at").expect("started").1;
-    let steps = after_start
-        .lines()
-        .filter(|l| l.starts_with("updated ") || l.starts_with("rebuilt "))
-        .count();
+    let steps = serve_steps(&log);
     assert!(
-        (1..=EDITS / 3).contains(&steps),
-        "{steps} rebuild steps for {EDITS} edits:\n{after_start}"
+        (1..=EDITS / 3).contains(&steps.len()),
+        "{} rebuild steps for {EDITS} edits:\n{}",
+        steps.len(),
+        serve_log(&log).join("\n")
     );
 }

@@ -5,12 +5,16 @@
 //! copy, safe to edit) and `<tmp>/out` (the build output), so tests can run in
 //! parallel and never touch `tests/fixtures/`.
 
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, unused_imports)]
+
+pub(crate) mod http;
+pub(crate) mod process;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use assert_cmd::Command;
+pub(crate) use process::{KillOnDrop, free_port, start_serve, wait_for};
 
 /// `tests/fixtures/<name>`.
 pub(crate) fn fixture_dir(name: &str) -> PathBuf {
@@ -19,14 +23,16 @@ pub(crate) fn fixture_dir(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// A path inside the repository (for files the output must reproduce byte for byte).
+/// A path inside the repository, for files of the product itself (the built-in
+/// theme under `themes/default`). Never the example site: tests use fixtures.
 pub(crate) fn repo_file(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
 }
 
-/// The `bantin` binary built by Cargo for this test run.
+/// The `bantin` binary built by Cargo for this test run, as a plain
+/// `std::process::Command` (run it with [`run`], or spawn it).
 pub(crate) fn bantin() -> Command {
-    let mut cmd = Command::cargo_bin("bantin").expect("the bantin binary is built for tests");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bantin"));
     // Nothing in bantin reads these today; pinned so a future change cannot make
     // the output depend on the machine running the tests.
     cmd.env("TZ", "UTC")
