@@ -7,9 +7,9 @@
 //! - a rebuild compares each page with the file already there: identical
 //!   files are not touched (their mtimes stay, so `rsync` and CDN caches see
 //!   no change), changed ones are staged, and the commit moves them in and
-//!   the stale ones out under a journal ([`journal`]), so a build killed or
+//!   the stale ones out under a journal (`write/journal.rs`), so a build killed or
 //!   failing mid-commit leaves the complete previous or complete new site;
-//! - one process at a time writes a given output ([`lock`]).
+//! - one process at a time writes a given output ([`OutputLock`]).
 
 mod journal;
 mod lock;
@@ -195,7 +195,7 @@ impl StagedOutput {
     }
 
     /// Moves the staged files in and the files not in `planned` out, as one
-    /// step (see [`journal`]), and records `planned` as the new manifest.
+    /// step (see `write/journal.rs`), and records `planned` as the new manifest.
     pub fn commit(self, planned: &HashSet<&str>) -> Result<WriteStats> {
         let _commit = COMMIT.lock().unwrap_or_else(|e| e.into_inner());
         park_if_interrupted();
