@@ -18,6 +18,7 @@ pub mod index;
 pub mod load;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;
