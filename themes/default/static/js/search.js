@@ -35,9 +35,12 @@
     }
     return out;
   }
-  function get(path) {
+  // A file of the index; a shard no term starts with does not exist, so
+  // for those (`optional`) a 404 means "no entries".
+  function get(path, optional) {
     if (!cache[path]) {
       cache[path] = fetch(base + path).then(function (r) {
+        if (optional && r.status === 404) return {};
         if (!r.ok) throw new Error(path + ": HTTP " + r.status);
         return r.json();
       });
@@ -69,7 +72,7 @@
   function lookup(folded, positions) {
     var shard = fileName([...folded].slice(0, 2).join(""));
     var kind = positions ? "sp/" : "s/";
-    return get(kind + shard + ".json").then(function (s) {
+    return get(kind + shard + ".json", true).then(function (s) {
       var v = s[folded];
       if (v === 1) return get((positions ? "wp/" : "w/") + fileName(folded) + ".json");
       return v || {};
