@@ -228,7 +228,7 @@ mod tests {
     fn strips_html_tags_and_decodes_entities() {
         assert_eq!(
             html_text("<p>Bão &amp; lũ</p><p>Tin&nbsp;mới &#273;&#x1ea7;u &bogus</p>"),
-            " Bão & lũ  Tin mới đầu &bogus"
+            " Bão & lũ  Tin mới đầu &bogus "
         );
     }
 
