@@ -162,9 +162,12 @@ fn page(config: &Config, index: &Index, tera: &tera::Tera) -> Result<OutputFile,
 /// One article's terms: each spelling with its folded form, its score and
 /// where it occurs.
 struct DocTerms {
-    /// (folded, spelling, score, positions), sorted.
-    terms: Vec<(String, String, u32, Vec<u32>)>,
+    /// Sorted by folded form, then spelling.
+    terms: Vec<Term>,
 }
+
+/// (folded, spelling, score, positions) of one spelling in one article.
+type Term = (String, String, u32, Vec<u32>);
 
 fn doc_terms(a: &Article) -> DocTerms {
     let body = body_text(a);
@@ -234,8 +237,7 @@ fn index_files(config: &Config, index: &Index) -> Vec<OutputFile> {
     let encoded: Vec<Encoded<'_>> = terms
         .par_iter()
         .map(|(term, hits)| {
-            let mut by_spelling: BTreeMap<&str, Vec<(u32, &(String, String, u32, Vec<u32>))>> =
-                BTreeMap::new();
+            let mut by_spelling: BTreeMap<&str, Vec<(u32, &Term)>> = BTreeMap::new();
             for &(d, k) in hits {
                 let t = &docs[d as usize].terms[k as usize];
                 by_spelling.entry(t.1.as_str()).or_default().push((d, t));

@@ -633,50 +633,6 @@ pub(crate) fn child_texts(xml: &str, parent: &str, child: &str) -> Vec<String> {
         .collect()
 }
 
-#[cfg(test)]
-mod self_tests {
-    use super::*;
-
-    #[test]
-    fn xml_checker_accepts_and_rejects() {
-        let ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &amp; 2\"><b>t &lt; &#39;</b><c/></a>\n";
-        check_xml(ok).unwrap();
-        let bad = [
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b></a></b>\n",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x & y</a>\n",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x <tăng> y</a>\n",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a></a><a></a>\n",
-            "<a></a>",
-        ];
-        for b in bad {
-            assert!(check_xml(b).is_err(), "{b}");
-        }
-    }
-
-    #[test]
-    fn urls_map_to_files() {
-        let base = "https://example.org/bao/";
-        assert_eq!(
-            url_to_file("https://example.org/bao/", base).as_deref(),
-            Some("index.html")
-        );
-        assert_eq!(
-            url_to_file("https://example.org/bao/a/b/#x", base).as_deref(),
-            Some("a/b/index.html")
-        );
-        assert_eq!(
-            url_to_file("/bao/rss.xml", base).as_deref(),
-            Some("rss.xml")
-        );
-        assert_eq!(
-            url_to_file("/tags/", base).as_deref(),
-            Some("(outside /bao/)/tags/")
-        );
-        assert_eq!(url_to_file("https://example.com/", base), None);
-        assert_eq!(url_to_file("#main", base), None);
-    }
-}
-
 /// Serves `dir` over HTTP on 127.0.0.1 at `/{prefix}` (`""` or `"bao/"`),
 /// as a static host would: `x/` answers `x/index.html`. Returns the port;
 /// the server lives until the test process ends.
@@ -738,4 +694,48 @@ pub(crate) fn serve_dir(dir: &Path, prefix: &str) -> u16 {
         }
     });
     port
+}
+
+#[cfg(test)]
+mod self_tests {
+    use super::*;
+
+    #[test]
+    fn xml_checker_accepts_and_rejects() {
+        let ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a x=\"1 &amp; 2\"><b>t &lt; &#39;</b><c/></a>\n";
+        check_xml(ok).unwrap();
+        let bad = [
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a><b></a></b>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x & y</a>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a>x <tăng> y</a>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a></a><a></a>\n",
+            "<a></a>",
+        ];
+        for b in bad {
+            assert!(check_xml(b).is_err(), "{b}");
+        }
+    }
+
+    #[test]
+    fn urls_map_to_files() {
+        let base = "https://example.org/bao/";
+        assert_eq!(
+            url_to_file("https://example.org/bao/", base).as_deref(),
+            Some("index.html")
+        );
+        assert_eq!(
+            url_to_file("https://example.org/bao/a/b/#x", base).as_deref(),
+            Some("a/b/index.html")
+        );
+        assert_eq!(
+            url_to_file("/bao/rss.xml", base).as_deref(),
+            Some("rss.xml")
+        );
+        assert_eq!(
+            url_to_file("/tags/", base).as_deref(),
+            Some("(outside /bao/)/tags/")
+        );
+        assert_eq!(url_to_file("https://example.com/", base), None);
+        assert_eq!(url_to_file("#main", base), None);
+    }
 }
