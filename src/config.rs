@@ -38,6 +38,23 @@ struct RawConfig {
     tag_rules: Vec<TagRule>,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    search: RawSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    enabled: Option<bool>,
+    path: Option<String>,
+}
+
+/// The site search: a page, its index files and the box in every header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Search {
+    pub enabled: bool,
+    /// URL segment(s) of the search page, without slashes (`tim-kiem`).
+    pub path: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -174,6 +191,7 @@ pub struct Config {
     pub raw: RawRules,
     pub tag_rules: Vec<TagRule>,
     pub limits: Limits,
+    pub search: Search,
 }
 
 impl Config {
@@ -316,6 +334,33 @@ impl Config {
                 "permalinks.tags must be a folder name such as tags",
             ));
         }
+        let search = Search {
+            enabled: raw.search.enabled.unwrap_or(true),
+            path: raw
+                .search
+                .path
+                .unwrap_or_else(|| "tim-kiem".into())
+                .trim_matches('/')
+                .to_string(),
+        };
+        if search.path.is_empty()
+            || search
+                .path
+                .split('/')
+                .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+            || search.path.contains(['\\', '?', '#', ' '])
+        {
+            errors.push(
+                ContentError::new(
+                    at("search"),
+                    format!(
+                        "search.path \"{}\" must be a plain folder path",
+                        search.path
+                    ),
+                )
+                .help("use a folder name such as tim-kiem"),
+            );
+        }
         let theme = raw.theme.unwrap_or_else(|| "default".into());
         let feeds = Feeds {
             rss: raw.feeds.rss.unwrap_or(true),
@@ -369,6 +414,7 @@ impl Config {
             raw: rules,
             tag_rules: raw.tag_rules,
             limits,
+            search,
         })
     }
 
@@ -432,6 +478,13 @@ mod tests {
         assert_eq!(c.paginate_by, 20);
         assert!(c.feeds.rss && c.feeds.atom && c.sitemap);
         assert_eq!(c.url("/tags/"), "https://example.org/bao/tags/");
+        assert_eq!(
+            c.search,
+            Search {
+                enabled: true,
+                path: "tim-kiem".into()
+            }
+        );
     }
 
     #[test]

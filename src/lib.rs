@@ -20,6 +20,7 @@ pub mod load;
 pub mod new;
 pub mod parse;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod suggest;

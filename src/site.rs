@@ -348,7 +348,18 @@ pub fn update_structure(
         }
         Ok(())
     })?;
-    let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+    let search = crate::search::search_files(config, &index, &state.tera)?;
+    crate::search::check_clashes(plan.iter().map(|p| p.output.as_str()), &search)?;
+    for (rel, bytes) in &search {
+        if crate::write::write_if_changed(&output.join(rel), bytes)? {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    let planned: std::collections::HashSet<&str> = plan
+        .iter()
+        .map(|p| p.output.as_str())
+        .chain(search.iter().map(|f| f.0.as_str()))
+        .collect();
     crate::write::remove_stale(output, &planned)?;
     let fingerprints = plan
         .iter()
@@ -391,6 +402,8 @@ pub fn build_site_with(
     let plan = renderer.plan(&theme)?;
     check_output_location(config, &options.output)?;
     timings.prepare = t.elapsed();
+    let search = crate::search::search_files(config, &index, &state.tera)?;
+    crate::search::check_clashes(plan.iter().map(|p| p.output.as_str()), &search)?;
     let t = Instant::now();
     let out = StagedOutput::begin(&options.output, &|m| progress.waiting(m))?;
     let recovered = out.recovered();
@@ -401,6 +414,11 @@ pub fn build_site_with(
         Ok(())
     });
     progress.finish();
+    let rendered = rendered.and_then(|()| {
+        search
+            .par_iter()
+            .try_for_each(|(rel, bytes)| out.write(rel, bytes))
+    });
     if let Err(e) = rendered {
         drop(out);
         return Err(match e.downcast::<crate::error::TemplateError>() {
@@ -410,10 +428,14 @@ pub fn build_site_with(
     }
     timings.render_write = t.elapsed();
     let t = Instant::now();
-    let planned: std::collections::HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+    let planned: std::collections::HashSet<&str> = plan
+        .iter()
+        .map(|p| p.output.as_str())
+        .chain(search.iter().map(|f| f.0.as_str()))
+        .collect();
     let stats = out.commit(&planned)?;
     timings.commit = t.elapsed();
-    let files = plan.len();
+    let files = plan.len() + search.len();
     drop(planned);
     drop(plan);
     if recovered {
@@ -507,6 +529,10 @@ pub fn update_article(
     if !sitemap_changed {
         plan.retain(|p| !matches!(p.job, crate::render::pages::Job::Sitemap(_)));
     }
+    let search = crate::search::search_files(config, &built.index, &built.state.tera)?;
+    if !crate::search::same_files(config, output, &search) {
+        return Ok(Incremental::NeedsFullBuild);
+    }
     let written = std::sync::atomic::AtomicUsize::new(0);
     renderer.render_all(&plan, &|rel, bytes| {
         if crate::write::write_if_changed(&output.join(rel), bytes)? {
@@ -514,6 +540,11 @@ pub fn update_article(
         }
         Ok(())
     })?;
+    for (rel, bytes) in &search {
+        if crate::write::write_if_changed(&output.join(rel), bytes)? {
+            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
     // Keep the fingerprints true for the next structural change: only this
     // view and the pages just re-rendered changed.
     if let Some(fps) = built.fingerprints.as_mut()

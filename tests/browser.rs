@@ -4,6 +4,10 @@
 //! when only CSS changes, reload itself when an article changes, show the
 //! build-error overlay for a broken file, and drop it once the file is fixed.
 //!
+//! The site search runs in the same browser: queries with and without
+//! diacritics (`đ` included), ranking, phrases, filters and no results, at
+//! the site root and under a sub-path `base_url`.
+//!
 //! Skips, saying so, when `/usr/bin/chromium` or `/usr/bin/chromedriver` is
 //! missing (Debian: `apt-get install chromium chromium-driver`).
 
@@ -466,4 +470,184 @@ fn page_reloads_swaps_css_and_shows_build_errors() {
         "browser test: server + Chromium up in {started:?}, watcher live at {ready:?}; css swap {css_took:?}, reload {reload_took:?}, error overlay {error_took:?}, fix {fix_took:?}; total {:?}",
         t0.elapsed()
     );
+}
+
+/// What the search page shows once a search has finished.
+#[derive(Debug)]
+struct Shown {
+    status: String,
+    titles: Vec<String>,
+    links: Vec<String>,
+    marks: Vec<String>,
+    thumbs: usize,
+}
+
+fn wait_for_results(session: &Session) -> Shown {
+    let js = r#"
+        var root = document.getElementById("search");
+        if (!root || !root.hasAttribute("data-done")) return null;
+        var q = function (css) { return Array.from(document.querySelectorAll(css)); };
+        return {
+            status: document.getElementById("search-status").textContent,
+            titles: q(".search-result h2").map(function (e) { return e.textContent; }),
+            links: q(".search-result h2 a").map(function (e) { return e.getAttribute("href"); }),
+            marks: q(".search-result mark").map(function (e) { return e.textContent; }),
+            thumbs: q(".search-thumb").length,
+        };
+    "#;
+    let start = Instant::now();
+    loop {
+        if let Ok(v) = session.script(js)
+            && !v.is_null()
+        {
+            let strings = |k: &str| -> Vec<String> {
+                v[k].as_array()
+                    .map(|a| {
+                        a.iter()
+                            .map(|s| s.as_str().unwrap_or("").to_string())
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            return Shown {
+                status: v["status"].as_str().unwrap_or("").to_string(),
+                titles: strings("titles"),
+                links: strings("links"),
+                marks: strings("marks"),
+                thumbs: v["thumbs"].as_u64().unwrap_or(0) as usize,
+            };
+        }
+        assert!(
+            start.elapsed() < CHANGE_TIMEOUT,
+            "the search never finished"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// Searches `query`; what follows a `&` is more URL parameters, as is.
+fn search(session: &Session, page: &str, query: &str) -> Shown {
+    let (query, params) = query.split_once('&').unwrap_or((query, ""));
+    let mut url = format!("{page}?{params}&q=");
+    for b in query.bytes() {
+        if b.is_ascii_alphanumeric() {
+            url.push(b as char);
+        } else {
+            url.push_str(&format!("%{b:02X}"));
+        }
+    }
+    session.goto(&url);
+    wait_for_results(session)
+}
+
+const CAU: &str = "Thông xe cầu Đầu Sấu";
+const BAO_SO_3: &str = "Bão số 3 đổ bộ Đà Nẵng";
+const BAO_XUAN: &str = "Báo Xuân: báo chí Điện Biên ra số đặc biệt";
+const DIEN_BIEN_PHU: &str = "Điện Biên Phủ đón du khách dịp lễ";
+const PHAO_HOA: &str = "Pháo hoa rực sáng sông Hàn";
+const GIA_LUA: &str = "Giá lúa đà tăng";
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v
+}
+
+fn check_search(session: &Session, site: &str, prefix: &str) {
+    let page = format!("{site}tim-kiem/");
+    // Without diacritics, `đ` included.
+    let r = search(session, &page, "dien bien");
+    assert_eq!(sorted(r.titles.clone()), [BAO_XUAN, DIEN_BIEN_PHU], "{r:?}");
+    assert!(r.status.starts_with("2 "), "{r:?}");
+    assert!(r.marks.iter().any(|m| m == "Điện"), "{r:?}");
+    for link in &r.links {
+        assert!(
+            link.starts_with(&format!("/{prefix}")),
+            "{link} under /{prefix}"
+        );
+    }
+    let r = search(session, &page, "cau dau sau");
+    assert_eq!(r.titles, [CAU], "{r:?}");
+    assert_eq!(r.thumbs, 1, "the lead image is shown: {r:?}");
+    assert!(r.marks.iter().any(|m| m == "Đầu"), "{r:?}");
+    let r = search(session, &page, "da nang");
+    assert_eq!(sorted(r.titles), [BAO_SO_3, GIA_LUA, PHAO_HOA]);
+
+    // With diacritics, the exact spelling first; without, the most mentions.
+    let r = search(session, &page, "bão");
+    assert_eq!(r.titles, [BAO_SO_3, BAO_XUAN], "{r:?}");
+    let r = search(session, &page, "bao");
+    assert_eq!(r.titles, [BAO_XUAN, BAO_SO_3], "{r:?}");
+
+    // A quoted phrase: words side by side only.
+    let r = search(session, &page, "\"da nang\"");
+    assert_eq!(sorted(r.titles.clone()), [BAO_SO_3, PHAO_HOA], "{r:?}");
+
+    // Filters and the newest-first order, from the URL.
+    let r = search(session, &page, "dien bien&year=2022");
+    assert_eq!(r.titles, [DIEN_BIEN_PHU], "{r:?}");
+    let r = search(session, &page, "da nang&sort=date");
+    assert_eq!(r.titles, [PHAO_HOA, GIA_LUA, BAO_SO_3], "{r:?}");
+    // Sections in menu order: Kinh tế (0), Thời sự (1), Văn hóa (2).
+    let r = search(session, &page, "da nang&section=1");
+    assert_eq!(r.titles, [BAO_SO_3], "{r:?}");
+
+    // No results: a message, no list.
+    let r = search(session, &page, "xyzzy dien");
+    assert!(r.titles.is_empty(), "{r:?}");
+    assert!(r.status.starts_with("Không tìm thấy"), "{r:?}");
+
+    // From the header of any page, by keyboard.
+    session.goto(site);
+    let input = session.find_all("#site-search-q").unwrap();
+    let input = input.first().expect("a search box in the header");
+    session
+        .cmd(
+            "POST",
+            &format!("/element/{input}/value"),
+            Some(&json!({ "text": "Đầu Sấu\u{E007}" })),
+        )
+        .unwrap();
+    let r = wait_for_results(session);
+    assert_eq!(r.titles, [CAU], "{r:?}");
+    assert!(
+        session.url().unwrap().starts_with(&page),
+        "{:?}",
+        session.url()
+    );
+}
+
+#[test]
+fn search_finds_vietnamese_with_and_without_diacritics() {
+    for tool in [CHROMIUM, CHROMEDRIVER] {
+        if !Path::new(tool).exists() {
+            eprintln!(
+                "skipped: chromium/chromedriver not installed ({tool} missing; apt-get install chromium chromium-driver)"
+            );
+            return;
+        }
+    }
+    let (_driver, driver_port) = start_chromedriver();
+    let scratch = tempfile::tempdir().unwrap();
+    let session = Session::new(driver_port, &scratch.path().join("profile"));
+    for prefix in ["", "bao/"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+        common::copy_dir(&common::fixture_dir("search"), &root);
+        let port = common::serve_dir(&out, prefix);
+        let site = format!("http://127.0.0.1:{port}/{prefix}");
+        std::fs::write(
+            root.join("config.yaml"),
+            format!("title: Báo Tìm\nbase_url: {site}\n"),
+        )
+        .unwrap();
+        common::run(
+            common::bantin()
+                .args(["build", "--root"])
+                .arg(&root)
+                .arg("--output")
+                .arg(&out),
+        )
+        .assert_ok();
+        check_search(&session, &site, prefix);
+    }
 }

@@ -32,6 +32,8 @@ pub const REQUIRED_TEMPLATES: &[&str] = &[
 pub fn build_tera(config: &Config, theme: &Theme) -> Result<Tera, TemplateError> {
     let mut tera = Tera::new();
     register_helpers(&mut tera, config, theme);
+    tera.global_context()
+        .insert("search", &crate::search::view(config));
     let mut sources = Vec::with_capacity(theme.templates.len());
     for (name, (text, _origin)) in &theme.templates {
         sources.push((name.as_str(), text.as_str()));

@@ -639,6 +639,69 @@ pub(crate) fn child_texts(xml: &str, parent: &str, child: &str) -> Vec<String> {
         .collect()
 }
 
+/// Serves `dir` over HTTP on 127.0.0.1 at `/{prefix}` (`""` or `"bao/"`),
+/// as a static host would: `x/` answers `x/index.html`. Returns the port;
+/// the server lives until the test process ends.
+pub(crate) fn serve_dir(dir: &Path, prefix: &str) -> u16 {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (dir, prefix) = (dir.to_path_buf(), format!("/{prefix}"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let (dir, prefix) = (dir.clone(), prefix.clone());
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(&stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let target = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).map_or(true, |n| n == 0) || h.trim().is_empty() {
+                        break;
+                    }
+                }
+                let path = target.split('?').next().unwrap_or("");
+                let file = path.strip_prefix(&prefix).map(|rel| {
+                    let rel = if rel.is_empty() || rel.ends_with('/') {
+                        format!("{rel}index.html")
+                    } else {
+                        rel.to_string()
+                    };
+                    dir.join(rel)
+                });
+                let body = file
+                    .filter(|_| !path.contains(".."))
+                    .and_then(|f| std::fs::read(&f).ok().map(|b| (f, b)));
+                let mut out = &stream;
+                let _ = match body {
+                    Some((f, b)) => {
+                        let kind = match f.extension().and_then(|e| e.to_str()) {
+                            Some("html") => "text/html; charset=utf-8",
+                            Some("js") => "text/javascript; charset=utf-8",
+                            Some("json") => "application/json",
+                            Some("css") => "text/css",
+                            _ => "application/octet-stream",
+                        };
+                        write!(
+                            out,
+                            "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                            b.len()
+                        )
+                        .and_then(|()| out.write_all(&b))
+                    }
+                    None => out.write_all(
+                        b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    ),
+                };
+            });
+        }
+    });
+    port
+}
+
 #[cfg(test)]
 mod self_tests {
     use super::*;
