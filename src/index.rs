@@ -38,10 +38,25 @@ pub struct Tag {
 pub type Days = BTreeMap<i8, Vec<usize>>;
 pub type Months = BTreeMap<i8, Days>;
 
+/// The site's articles and the lists built from them.
+///
+/// Invariants, relied on by rendering and by `serve`'s incremental engine:
+/// - An article is known by its number `i`, its position in `articles`.
+///   `paths`, `slugs`, `section_of`, `section_pos` and `article_tags` are
+///   parallel to `articles`: entry `i` of each belongs to article `i`.
+/// - `articles` is newest first (date, then source path), so every member
+///   list (`Section::members`, `Tag::members`, the days of `years`) is both
+///   newest first and in ascending article number.
+/// - `sections[section_of[i]].members[section_pos[i]] == i`.
+/// - `by_source` maps each article's `source` back to `i`.
+/// - Replacing an article in place is only valid when its date, section,
+///   tags, slug and aliases are unchanged; anything else needs a new index.
 #[derive(Debug)]
 pub struct Index {
     /// Newest first (date, then source path): the site's front-page order.
     pub articles: Vec<Article>,
+    /// Source path (relative to the site) -> article number.
+    pub by_source: HashMap<std::path::PathBuf, usize>,
     /// Per article: its URL path from the site root (`/thoi-su/slug/`).
     pub paths: Vec<String>,
     pub slugs: Vec<String>,
@@ -59,6 +74,11 @@ pub struct Index {
 }
 
 impl Index {
+    /// The number of the article read from `source` (relative to the site).
+    pub fn article_at(&self, source: &std::path::Path) -> Option<usize> {
+        self.by_source.get(source).copied()
+    }
+
     /// The (older, newer) articles beside `i` for previous/next links: in its
     /// section, or among the top-level articles for one outside any section,
     /// so a change in one group never changes the links of another.
@@ -266,8 +286,14 @@ pub fn build_index(
 
     warnings.extend(merge_warnings);
     warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
+    let by_source = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.source.clone(), i))
+        .collect();
     Ok(Index {
         articles,
+        by_source,
         paths,
         slugs,
         sections,

@@ -1,0 +1,340 @@
+//! One description of every output: what it shows, as data. The same
+//! [`PageInputs`] value is what a page is rendered from and what its
+//! fingerprint is hashed from, so `serve` cannot re-render too little when a
+//! template starts showing something new: it has to come from here first.
+
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use tera::Value;
+
+use crate::article::Body;
+use crate::index::Index;
+use crate::theme::Asset;
+
+use super::feeds::{self, Feed, SitemapUrl};
+use super::lists::{ListKind, home_latest, titled};
+use super::plan::{FeedFormat, Job};
+use super::state::Renderer;
+use super::urls::page_path;
+use super::views::{self, ArchiveYear, FeedLink, Paginator, Period, TagView, paginator};
+
+/// What one output file shows. Article numbers stand for the article's view
+/// (and, on its own page, its body); everything else is the value itself.
+/// Site-wide values every page shows (templates, config, the section menu)
+/// are not here: a change to any of them rebuilds the whole site.
+#[derive(Debug)]
+pub enum PageInputs<'a> {
+    /// Copied as is; never fingerprinted.
+    Static(&'a Asset),
+    Article(ArticlePage<'a>),
+    List(ListPage<'a>),
+    Tags(Vec<TagView<'a>>),
+    Archive(Vec<ArchiveYear>),
+    NotFound,
+    /// A page sending the browser to this absolute URL.
+    Redirect(&'a str),
+    Feed(FeedFormat, Feed<'a>),
+    Sitemap(&'a [SitemapUrl]),
+    SitemapIndex {
+        parts: usize,
+    },
+    Robots,
+    /// (alias, path it sends to) of every article.
+    Redirects(Vec<(&'a str, &'a str)>),
+}
+
+#[derive(Debug)]
+pub struct ArticlePage<'a> {
+    pub article: usize,
+    pub path: &'a str,
+    /// The folder relative links in the body are resolved against.
+    pub link_dir: String,
+    pub older: Option<usize>,
+    pub newer: Option<usize>,
+    pub feeds: Vec<FeedLink>,
+}
+
+#[derive(Debug)]
+pub struct ListPage<'a> {
+    pub template: &'static str,
+    pub page_kind: &'static str,
+    pub path: String,
+    /// This page's articles, newest first.
+    pub members: &'a [usize],
+    pub paginator: Paginator,
+    pub feeds: Vec<FeedLink>,
+    pub shows: ListShows<'a>,
+}
+
+/// What a list page shows besides its articles, by kind of list.
+#[derive(Debug)]
+pub enum ListShows<'a> {
+    /// Each section with its newest articles; empty after the first page.
+    Home(Vec<(&'a Value, &'a [usize])>),
+    Section {
+        section: &'a Value,
+        count: usize,
+    },
+    Tag(TagView<'a>),
+    Year {
+        archive: Period,
+        months: Vec<Period>,
+    },
+    Month {
+        archive: Period,
+        days: Vec<Period>,
+    },
+    Day {
+        archive: Period,
+    },
+}
+
+impl<'a> Renderer<'a> {
+    /// What the output planned as `job` shows.
+    pub fn describe<'p>(&'p self, job: &'p Job) -> PageInputs<'p> {
+        let config = self.config;
+        let index: &'p Index = self.index;
+        match job {
+            Job::Static(asset) => PageInputs::Static(asset),
+            Job::Article(i) => {
+                let i = *i;
+                let (older, newer) = index.neighbours(i);
+                let mut feeds = self.site_feeds.to_vec();
+                let base = config.base_path();
+                let link_dir = match index.section_of[i] {
+                    Some(s) => {
+                        let sec = &index.sections[s];
+                        feeds.extend(views::feed_links(
+                            &sec.path,
+                            &titled(config, &sec.title),
+                            config,
+                        ));
+                        format!("{base}{}/", sec.name)
+                    }
+                    None => base.to_string(),
+                };
+                PageInputs::Article(ArticlePage {
+                    article: i,
+                    path: &index.paths[i],
+                    link_dir,
+                    older,
+                    newer,
+                    feeds,
+                })
+            }
+            Job::ListPage { list, page } => {
+                let list = &self.lists[*list];
+                let page = *page;
+                let (template, page_kind) = list.kind.template();
+                let mut feeds = self.site_feeds.to_vec();
+                if matches!(list.kind, ListKind::Section(_) | ListKind::Tag(_)) {
+                    feeds.extend(views::feed_links(
+                        &list.base,
+                        &list.feed_title(index, config),
+                        config,
+                    ));
+                }
+                let count = list.members.len();
+                let period = |y, m, d, n| Period::new(config, y, m, d, n);
+                let shows = match list.kind {
+                    ListKind::Home if page == 1 => ListShows::Home(
+                        (0..index.sections.len())
+                            .map(|s| (&self.section_values[s], home_latest(index, s)))
+                            .collect(),
+                    ),
+                    ListKind::Home => ListShows::Home(Vec::new()),
+                    ListKind::Section(s) => ListShows::Section {
+                        section: &self.section_values[s],
+                        count: index.sections[s].members.len(),
+                    },
+                    ListKind::Tag(t) => {
+                        ListShows::Tag(views::tag_view(&index.tags[t], config, true))
+                    }
+                    ListKind::Year(y) => ListShows::Year {
+                        archive: period(y, None, None, count),
+                        months: index.years[&y]
+                            .iter()
+                            .map(|(&m, days)| period(y, Some(m), None, Index::month_count(days)))
+                            .collect(),
+                    },
+                    ListKind::Month(y, m) => ListShows::Month {
+                        archive: period(y, Some(m), None, count),
+                        days: index.years[&y][&m]
+                            .iter()
+                            .map(|(&d, v)| period(y, Some(m), Some(d), v.len()))
+                            .collect(),
+                    },
+                    ListKind::Day(y, m, d) => ListShows::Day {
+                        archive: period(y, Some(m), Some(d), count),
+                    },
+                };
+                PageInputs::List(ListPage {
+                    template,
+                    page_kind,
+                    path: page_path(&list.base, page),
+                    members: list.page_members(page, config.paginate_by),
+                    paginator: paginator(&list.base, page, count, config),
+                    feeds,
+                    shows,
+                })
+            }
+            Job::Tags => PageInputs::Tags(
+                index
+                    .tags
+                    .iter()
+                    .map(|t| views::tag_view(t, config, false))
+                    .collect(),
+            ),
+            Job::Archive => PageInputs::Archive(views::archive_years(index, config)),
+            Job::NotFound => PageInputs::NotFound,
+            Job::Redirect { to } => PageInputs::Redirect(to),
+            Job::Feed(format, li) => {
+                PageInputs::Feed(*format, Feed::of(&self.lists[*li], index, config))
+            }
+            Job::Sitemap(part) => {
+                PageInputs::Sitemap(feeds::sitemap_part(self.sitemap_urls, *part))
+            }
+            Job::SitemapIndex => PageInputs::SitemapIndex {
+                parts: feeds::sitemap_parts(self.sitemap_urls.len()),
+            },
+            Job::Robots => PageInputs::Robots,
+            Job::Redirects => PageInputs::Redirects(feeds::aliases(index)),
+        }
+    }
+}
+
+/// Per article: a hash of its view, and of its body, which only its own
+/// page shows. Kept between rebuilds and refreshed per changed article, so a
+/// fingerprint never re-hashes the whole site's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleHashes {
+    views: Vec<u64>,
+    bodies: Vec<u64>,
+}
+
+impl ArticleHashes {
+    pub fn new(views: &[Value], index: &Index) -> Self {
+        let (views, bodies) = views
+            .par_iter()
+            .zip(&index.articles)
+            .map(|(v, a)| (value_hash(v), body_hash(&a.body)))
+            .unzip();
+        ArticleHashes { views, bodies }
+    }
+
+    /// After article `i` changed in place.
+    pub fn refresh(&mut self, i: usize, view: &Value, body: &Body) {
+        self.views[i] = value_hash(view);
+        self.bodies[i] = body_hash(body);
+    }
+
+    fn articles(&self, members: &[usize], h: &mut impl Hasher) {
+        members.len().hash(h);
+        for &m in members {
+            self.views[m].hash(h);
+        }
+    }
+}
+
+fn value_hash(v: &Value) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    hash_value(v, &mut h);
+    h.finish()
+}
+
+fn body_hash(b: &Body) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match b {
+        Body::Markdown(t) => (0u8, t).hash(&mut h),
+        Body::Html(t) => (1u8, t).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// Hashes a template value through its JSON form (deterministic: maps keep
+/// insertion order).
+fn hash_value(v: &Value, h: &mut impl Hasher) {
+    struct W<'a, H: Hasher>(&'a mut H);
+    impl<H: Hasher> std::io::Write for W<'_, H> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let _ = serde_json::to_writer(W(h), v);
+}
+
+/// What `inputs` shows, as a number: equal numbers mean equal files (for one
+/// theme, config and section menu), so `serve` re-renders only the files
+/// whose number changed. None for static files, which are copied.
+///
+/// Every field is taken apart by name, without `..`: a field added to a
+/// description does not compile until it is hashed here too.
+pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<u64> {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let h = &mut h;
+    std::mem::discriminant(inputs).hash(h);
+    match inputs {
+        PageInputs::Static(_) => return None,
+        PageInputs::Article(ArticlePage {
+            article,
+            path,
+            link_dir,
+            older,
+            newer,
+            feeds,
+        }) => {
+            hashes.views[*article].hash(h);
+            hashes.bodies[*article].hash(h);
+            (path, link_dir, feeds).hash(h);
+            older.map(|j| hashes.views[j]).hash(h);
+            newer.map(|j| hashes.views[j]).hash(h);
+        }
+        PageInputs::List(ListPage {
+            template,
+            page_kind,
+            path,
+            members,
+            paginator,
+            feeds,
+            shows,
+        }) => {
+            (template, page_kind, path, paginator, feeds).hash(h);
+            hashes.articles(members, h);
+            std::mem::discriminant(shows).hash(h);
+            match shows {
+                ListShows::Home(latest) => {
+                    latest.len().hash(h);
+                    for (section, members) in latest {
+                        hash_value(section, h);
+                        hashes.articles(members, h);
+                    }
+                }
+                ListShows::Section { section, count } => {
+                    hash_value(section, h);
+                    count.hash(h);
+                }
+                ListShows::Tag(tag) => tag.hash(h),
+                ListShows::Year { archive, months } => (archive, months).hash(h),
+                ListShows::Month { archive, days } => (archive, days).hash(h),
+                ListShows::Day { archive } => archive.hash(h),
+            }
+        }
+        PageInputs::Tags(tags) => tags.hash(h),
+        PageInputs::Archive(years) => years.hash(h),
+        PageInputs::NotFound | PageInputs::Robots => {}
+        PageInputs::Redirect(to) => to.hash(h),
+        PageInputs::Feed(format, Feed { base, title, items }) => {
+            (format, base, title).hash(h);
+            hashes.articles(items, h);
+        }
+        PageInputs::Sitemap(urls) => urls.hash(h),
+        PageInputs::SitemapIndex { parts } => parts.hash(h),
+        PageInputs::Redirects(aliases) => aliases.hash(h),
+    }
+    Some(h.finish())
+}
