@@ -338,3 +338,141 @@ pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<u6
     }
     Some(h.finish())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::{BTreeMap, HashMap};
+    use std::path::Path;
+
+    use super::*;
+    use crate::article::{Article, SourceKind};
+    use crate::config::Config;
+    use crate::index::build_index;
+    use crate::render::state::RenderState;
+    use crate::theme::{Theme, load_theme};
+
+    fn config() -> Config {
+        let yaml = "title: T\nbase_url: https://example.org/\ntheme: default\npaginate_by: 2\n";
+        Config::parse(Path::new(env!("CARGO_MANIFEST_DIR")), yaml).unwrap()
+    }
+
+    /// (section, slug, title, date)
+    type Spec<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+    fn article(config: &Config, (section, slug, title, date): Spec<'_>) -> Article {
+        let text = format!("---\ntitle: {title}\nslug: {slug}\ndate: {date}\n---\n\nx\n");
+        let rel = format!("content/{section}/{slug}.md");
+        crate::parse::parse_article(
+            Path::new(&rel),
+            Some(section.to_string()),
+            SourceKind::Markdown,
+            &text,
+            config,
+        )
+        .unwrap()
+    }
+
+    struct Tiny {
+        config: Config,
+        index: Index,
+        theme: Theme,
+        state: RenderState,
+    }
+
+    fn tiny(specs: &[Spec<'_>]) -> Tiny {
+        let config = config();
+        let articles = specs.iter().map(|s| article(&config, *s)).collect();
+        let index = build_index(articles, &BTreeMap::new(), &config).unwrap();
+        let theme = load_theme(&config).unwrap();
+        let state = RenderState::new(&config, &index, &theme).unwrap();
+        Tiny {
+            config,
+            index,
+            theme,
+            state,
+        }
+    }
+
+    impl Tiny {
+        fn fingerprints(&self) -> HashMap<String, u64> {
+            let r = self.state.renderer(&self.config, &self.index);
+            let hashes = ArticleHashes::new(self.state.views(), &self.index);
+            r.plan(&self.theme)
+                .unwrap()
+                .iter()
+                .filter_map(|p| {
+                    fingerprint(&r.describe(&p.job), &hashes).map(|f| (p.output.clone(), f))
+                })
+                .collect()
+        }
+    }
+
+    const SITE: &[Spec<'static>] = &[
+        ("a", "a1", "A một", "2024-01-01 08:00"),
+        ("a", "a2", "A hai", "2024-01-02 08:00"),
+        ("a", "a3", "A ba", "2024-01-03 08:00"),
+        ("b", "b1", "B một", "2024-02-01 08:00"),
+    ];
+
+    #[test]
+    fn plans_every_page_list_and_feed_of_a_tiny_site() {
+        let t = tiny(SITE);
+        let r = t.state.renderer(&t.config, &t.index);
+        let plan = r.plan(&t.theme).unwrap();
+        let outputs: Vec<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+        for want in [
+            "a/a1/index.html",
+            "b/b1/index.html",
+            "index.html",
+            "page/2/index.html",
+            "a/index.html",
+            "a/page/2/index.html",
+            "a/rss.xml",
+            "2024/01/02/index.html",
+            "2024/index.html",
+            "tags/index.html",
+            "archive/index.html",
+            "404.html",
+            "sitemap.xml",
+        ] {
+            assert!(outputs.contains(&want), "{want} not planned: {outputs:?}");
+        }
+        // Date archives have no feeds; two articles per page make no page 3.
+        assert!(!outputs.contains(&"2024/rss.xml"));
+        assert!(!outputs.contains(&"a/page/3/index.html"));
+        let home = plan.iter().find(|p| p.output == "index.html").unwrap();
+        let PageInputs::List(page) = r.describe(&home.job) else {
+            panic!("the home page is a list")
+        };
+        // Newest first; each section's newest beside them.
+        assert_eq!(page.members, &[0, 1]);
+        let ListShows::Home(latest) = page.shows else {
+            panic!("the home page shows its sections")
+        };
+        let sizes: Vec<usize> = latest.iter().map(|(_, m)| m.len()).collect();
+        assert_eq!(sizes, [3, 1]);
+    }
+
+    #[test]
+    fn fingerprints_follow_neighbours_not_strangers() {
+        let before = tiny(SITE).fingerprints();
+        let mut retitled = SITE.to_vec();
+        retitled[1].2 = "A hai, sửa lại";
+        let after = tiny(&retitled).fingerprints();
+        let changed = |f: &str| before[f] != after[f];
+        // a2's own page and its neighbours' previous/next links.
+        assert!(changed("a/a2/index.html"));
+        assert!(changed("a/a1/index.html"));
+        assert!(changed("a/a3/index.html"));
+        // Lists and feeds showing it.
+        assert!(changed("a/index.html"));
+        assert!(changed("index.html"));
+        assert!(changed("rss.xml"));
+        // An article of another section, and lists without a2.
+        assert!(!changed("b/b1/index.html"));
+        assert!(!changed("b/index.html"));
+        assert!(!changed("2024/02/index.html"));
+        assert!(!changed("404.html"));
+        assert_eq!(before.len(), after.len());
+    }
+}
