@@ -1,6 +1,6 @@
 //! `serve`'s incremental engine: the state of the last build, changed one
 //! article or one index at a time, and re-rendering only the files whose
-//! [fingerprint](crate::render::inputs::fingerprint) changed. Every path into
+//! fingerprint ([`crate::render::inputs::fingerprint`]) changed. Every path into
 //! it ends in [`Rendered::render_changes`], so there is one way a preview is
 //! brought up to date, and it is checked against a fresh build by
 //! `tests/incremental.rs`.

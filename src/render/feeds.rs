@@ -53,7 +53,7 @@ pub fn xml_escape(s: &str) -> String {
 
 pub fn rss(feed: &Feed<'_>, index: &Index, config: &Config) -> String {
     let mut s = String::with_capacity(8 * 1024);
-    let link = config.url(&feed.base);
+    let link = config.url(feed.base);
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed.title));
@@ -116,11 +116,7 @@ pub fn atom(feed: &Feed<'_>, index: &Index, config: &Config) -> String {
         xml_escape(&config.language)
     );
     let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed.title));
-    let _ = writeln!(
-        s,
-        "<link href=\"{}\"/>",
-        xml_escape(&config.url(&feed.base))
-    );
+    let _ = writeln!(s, "<link href=\"{}\"/>", xml_escape(&config.url(feed.base)));
     let _ = writeln!(
         s,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",

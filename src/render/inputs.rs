@@ -24,6 +24,10 @@ use super::views::{self, ArchiveYear, FeedLink, Paginator, Period, TagView, pagi
 /// Site-wide values every page shows (templates, config, the section menu)
 /// are not here: a change to any of them rebuilds the whole site.
 #[derive(Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "one value per output, made, used and dropped in turn: never stored in bulk"
+)]
 pub enum PageInputs<'a> {
     /// Copied as is; never fingerprinted.
     Static(&'a Asset),
