@@ -1,5 +1,7 @@
 //! Runs the stages in order and times them: load -> parse -> index -> render
-//! -> write. The only module that knows the whole pipeline.
+//! -> write. The only module that knows the whole pipeline; a [`Site`] is
+//! that pipeline with what it keeps between runs, so `build`, `check`,
+//! `list` and `serve` drive it the same way.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -62,18 +64,17 @@ pub struct BuildReport {
 }
 
 /// Content after the parse stage: articles, section metadata, extra assets.
-pub struct Parsed {
+struct Parsed {
     pub articles: Vec<Article>,
     pub sections: BTreeMap<String, SectionMeta>,
     pub assets: Vec<SourceFile>,
 }
 
-/// Reads and parses every content file in parallel, collecting all errors.
 /// Parsed articles by file, so `serve` re-parses only the files that changed
 /// between two rebuilds (same modification time and size: same article).
 /// Only valid for one config: clear it when config.yaml changes.
 #[derive(Default)]
-pub struct ParseCache {
+struct ParseCache {
     entries: std::collections::HashMap<PathBuf, CacheEntry>,
 }
 
@@ -85,7 +86,7 @@ struct CacheEntry {
 }
 
 impl ParseCache {
-    pub fn clear(&mut self) {
+    fn clear(&mut self) {
         self.entries.clear();
     }
 
@@ -95,6 +96,7 @@ impl ParseCache {
     }
 }
 
+/// Reads and parses every content file in parallel, collecting all errors.
 fn parse_content(
     config: &Config,
     drafts: bool,
@@ -270,11 +272,6 @@ impl Site {
             c.clear();
         }
         self.built = None;
-    }
-
-    /// The last build, if it succeeded.
-    pub fn built(&self) -> Option<&Rendered> {
-        self.built.as_ref()
     }
 
     /// Parses and indexes the site without rendering it.
