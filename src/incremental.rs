@@ -16,7 +16,8 @@ use crate::article::Article;
 use crate::config::Config;
 use crate::index::Index;
 use crate::render::inputs::{ArticleHashes, fingerprint};
-use crate::render::state::RenderState;
+use crate::render::plan::Planned;
+use crate::render::state::{RenderState, Renderer};
 use crate::theme::{Asset, Theme};
 
 /// What an incremental update did: `pages` files re-rendered, of which
@@ -28,22 +29,34 @@ pub struct Written {
 }
 
 /// A built site: its index, theme and render state, and, once `serve` has
-/// changed it, the fingerprint of every file as last written.
+/// changed it, what its files were last written from.
 pub struct Rendered {
     pub index: Index,
     pub theme: Theme,
     pub state: RenderState,
     /// Computed on the first change, so plain builds never pay for it.
     seen: Option<Seen>,
-    /// Whether the plan may have changed since the last render (files to
-    /// remove): false after in-place replacements only.
-    replanned: bool,
+    /// What changed since the files were last written.
+    pending: Pending,
 }
 
+/// The plan the files were last written from and what each showed.
 struct Seen {
-    /// Output path -> fingerprint.
-    fingerprints: HashMap<String, u64>,
+    plan: Vec<Planned>,
+    /// Per planned file; None for static files.
+    fingerprints: Vec<Option<u64>>,
+    /// Per article: the positions in `plan` of the files that show it.
+    shown_on: Vec<Vec<u32>>,
     hashes: ArticleHashes,
+}
+
+enum Pending {
+    Nothing,
+    /// Replaced in place: the plan holds, and only files showing these
+    /// articles can differ.
+    Articles(Vec<usize>),
+    /// A new index: everything is planned and fingerprinted again.
+    Everything,
 }
 
 /// Whether `new` can replace `old` without moving it in any list or URL.
@@ -57,6 +70,47 @@ pub fn replaces_in_place(old: &Article, new: &Article) -> bool {
         && new.draft == old.draft
 }
 
+/// Fingerprints every planned file and notes which files show each article.
+fn survey(
+    renderer: &Renderer<'_>,
+    plan: &[Planned],
+    hashes: &ArticleHashes,
+    articles: usize,
+) -> (Vec<Option<u64>>, Vec<Vec<u32>>) {
+    let prints: Vec<_> = plan
+        .par_iter()
+        .map(|p| fingerprint(&renderer.describe(&p.job), hashes))
+        .collect();
+    let mut shown_on = vec![Vec::new(); articles];
+    for (k, f) in prints.iter().enumerate() {
+        for &i in f.iter().flat_map(|f| &f.shows) {
+            shown_on[i].push(k as u32);
+        }
+    }
+    let values = prints.into_iter().map(|f| f.map(|f| f.value)).collect();
+    (values, shown_on)
+}
+
+/// Renders the files at `positions` of `plan` into `output`; returns how
+/// many had new bytes.
+fn write_files(
+    renderer: &Renderer<'_>,
+    plan: &[Planned],
+    positions: &[usize],
+    output: &Path,
+) -> Result<usize> {
+    let written = AtomicUsize::new(0);
+    positions.par_iter().try_for_each(|&k| -> Result<()> {
+        let p = &plan[k];
+        let bytes = renderer.render_job(p)?;
+        if crate::write::write_if_changed(&output.join(&p.output), &bytes)? {
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(())
+    })?;
+    Ok(written.into_inner())
+}
+
 impl Rendered {
     pub fn new(index: Index, theme: Theme, state: RenderState) -> Self {
         Rendered {
@@ -64,13 +118,13 @@ impl Rendered {
             theme,
             state,
             seen: None,
-            replanned: false,
+            pending: Pending::Nothing,
         }
     }
 
-    /// What was last written, fingerprinted from the state as it is now
-    /// before the first change. Taken, not borrowed: after a failure nothing
-    /// is remembered, and the caller builds the whole site again.
+    /// What the files were last written from, surveyed from the state as it
+    /// is now before the first change. Taken, not borrowed: after a failure
+    /// nothing is remembered, and the caller builds the whole site again.
     fn take_seen(&mut self, config: &Config) -> Result<Seen> {
         if let Some(seen) = self.seen.take() {
             return Ok(seen);
@@ -78,12 +132,11 @@ impl Rendered {
         let hashes = ArticleHashes::new(self.state.views(), &self.index);
         let renderer = self.state.renderer(config, &self.index);
         let plan = renderer.plan(&self.theme)?;
-        let fingerprints = plan
-            .into_par_iter()
-            .filter_map(|p| fingerprint(&renderer.describe(&p.job), &hashes).map(|f| (p.output, f)))
-            .collect();
+        let (fingerprints, shown_on) = survey(&renderer, &plan, &hashes, self.index.articles.len());
         Ok(Seen {
+            plan,
             fingerprints,
+            shown_on,
             hashes,
         })
     }
@@ -97,6 +150,11 @@ impl Rendered {
         seen.hashes
             .refresh(i, &self.state.views()[i], &self.index.articles[i].body);
         self.seen = Some(seen);
+        match &mut self.pending {
+            Pending::Nothing => self.pending = Pending::Articles(vec![i]),
+            Pending::Articles(v) => v.push(i),
+            Pending::Everything => {}
+        }
         Ok(())
     }
 
@@ -120,53 +178,76 @@ impl Rendered {
         self.theme = theme;
         self.state = state;
         self.seen = Some(seen);
-        self.replanned = true;
+        self.pending = Pending::Everything;
         Ok(true)
     }
 
-    /// Re-plans, re-renders the files whose fingerprint changed into
-    /// `output`, writing those whose bytes differ, and removes files no
-    /// longer planned.
+    /// Re-renders the files whose fingerprint changed since they were last
+    /// written into `output`, writing those whose bytes differ, and, after a
+    /// new index, removes files no longer planned.
     pub fn render_changes(&mut self, config: &Config, output: &Path) -> Result<Written> {
-        let seen = self.take_seen(config)?;
+        let mut seen = self.take_seen(config)?;
+        let pending = std::mem::replace(&mut self.pending, Pending::Nothing);
         let renderer = self.state.renderer(config, &self.index);
-        let plan = renderer.plan(&self.theme)?;
-        let fps: Vec<Option<u64>> = plan
-            .par_iter()
-            .map(|p| fingerprint(&renderer.describe(&p.job), &seen.hashes))
-            .collect();
-        let dirty: Vec<usize> = (0..plan.len())
-            .filter(|&k| {
-                fps[k].is_some() && seen.fingerprints.get(&plan[k].output) != fps[k].as_ref()
-            })
-            .collect();
-        let written = AtomicUsize::new(0);
-        dirty.par_iter().try_for_each(|&k| -> Result<()> {
-            let p = &plan[k];
-            let bytes = renderer.render_job(p)?;
-            if crate::write::write_if_changed(&output.join(&p.output), &bytes)? {
-                written.fetch_add(1, Ordering::Relaxed);
+        let (pages, written) = match pending {
+            Pending::Nothing => (0, 0),
+            Pending::Articles(articles) => {
+                let mut candidates: Vec<usize> = articles
+                    .iter()
+                    .flat_map(|&i| seen.shown_on[i].iter().map(|&k| k as usize))
+                    .collect();
+                candidates.sort_unstable();
+                candidates.dedup();
+                let prints: Vec<(usize, Option<u64>)> = candidates
+                    .par_iter()
+                    .map(|&k| {
+                        let f = fingerprint(&renderer.describe(&seen.plan[k].job), &seen.hashes);
+                        (k, f.map(|f| f.value))
+                    })
+                    .collect();
+                let dirty: Vec<usize> = prints
+                    .iter()
+                    .filter(|(k, f)| f.is_some() && *f != seen.fingerprints[*k])
+                    .map(|(k, _)| *k)
+                    .collect();
+                let written = write_files(&renderer, &seen.plan, &dirty, output)?;
+                for (k, f) in prints {
+                    seen.fingerprints[k] = f;
+                }
+                (dirty.len(), written)
             }
-            Ok(())
-        })?;
-        if self.replanned {
-            let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
-            crate::write::remove_stale(output, &planned)?;
-        }
-        let fingerprints = plan
-            .into_iter()
-            .zip(fps)
-            .filter_map(|(p, f)| f.map(|f| (p.output, f)))
-            .collect();
-        self.seen = Some(Seen {
-            fingerprints,
-            hashes: seen.hashes,
-        });
-        self.replanned = false;
-        Ok(Written {
-            pages: dirty.len(),
-            written: written.into_inner(),
-        })
+            Pending::Everything => {
+                let plan = renderer.plan(&self.theme)?;
+                let (fingerprints, shown_on) =
+                    survey(&renderer, &plan, &seen.hashes, self.index.articles.len());
+                let old: HashMap<&str, u64> = seen
+                    .plan
+                    .iter()
+                    .zip(&seen.fingerprints)
+                    .filter_map(|(p, f)| f.map(|f| (p.output.as_str(), f)))
+                    .collect();
+                let dirty: Vec<usize> = (0..plan.len())
+                    .filter(|&k| {
+                        fingerprints[k].is_some()
+                            && old.get(plan[k].output.as_str()).copied() != fingerprints[k]
+                    })
+                    .collect();
+                let written = write_files(&renderer, &plan, &dirty, output)?;
+                let planned: HashSet<&str> = plan.iter().map(|p| p.output.as_str()).collect();
+                crate::write::remove_stale(output, &planned)?;
+                drop(planned);
+                drop(old);
+                seen = Seen {
+                    plan,
+                    fingerprints,
+                    shown_on,
+                    hashes: seen.hashes,
+                };
+                (dirty.len(), written)
+            }
+        };
+        self.seen = Some(seen);
+        Ok(Written { pages, written })
     }
 }
 

@@ -39,7 +39,12 @@ pub enum PageInputs<'a> {
     /// A page sending the browser to this absolute URL.
     Redirect(&'a str),
     Feed(FeedFormat, Feed<'a>),
-    Sitemap(&'a [SitemapUrl]),
+    /// URLs from number `first` of the list that starts with every
+    /// article's, in article order.
+    Sitemap {
+        first: usize,
+        urls: &'a [SitemapUrl],
+    },
     SitemapIndex {
         parts: usize,
     },
@@ -196,9 +201,10 @@ impl<'a> Renderer<'a> {
             Job::Feed(format, li) => {
                 PageInputs::Feed(*format, Feed::of(&self.lists[*li], index, config))
             }
-            Job::Sitemap(part) => {
-                PageInputs::Sitemap(feeds::sitemap_part(self.sitemap_urls, *part))
-            }
+            Job::Sitemap(part) => PageInputs::Sitemap {
+                first: part * feeds::SITEMAP_MAX_URLS,
+                urls: feeds::sitemap_part(self.sitemap_urls, *part),
+            },
             Job::SitemapIndex => PageInputs::SitemapIndex {
                 parts: feeds::sitemap_parts(self.sitemap_urls.len()),
             },
@@ -232,11 +238,41 @@ impl ArticleHashes {
         self.views[i] = value_hash(view);
         self.bodies[i] = body_hash(body);
     }
+}
 
-    fn articles(&self, members: &[usize], h: &mut impl Hasher) {
-        members.len().hash(h);
+/// A file's fingerprint and the articles it shows.
+#[derive(Debug)]
+pub struct Fingerprint {
+    pub value: u64,
+    /// Articles whose view, body or sitemap entry the file shows: when one
+    /// is replaced in place, only files that list it can change.
+    pub shows: Vec<usize>,
+}
+
+/// Hashes a description, article references by their hashes.
+struct Fingerprinter<'h> {
+    h: std::collections::hash_map::DefaultHasher,
+    hashes: &'h ArticleHashes,
+    shows: Vec<usize>,
+}
+
+impl Fingerprinter<'_> {
+    fn article(&mut self, i: usize) {
+        self.hashes.views[i].hash(&mut self.h);
+        self.shows.push(i);
+    }
+
+    fn neighbour(&mut self, i: Option<usize>) {
+        i.is_some().hash(&mut self.h);
+        if let Some(i) = i {
+            self.article(i);
+        }
+    }
+
+    fn articles(&mut self, members: &[usize]) {
+        members.len().hash(&mut self.h);
         for &m in members {
-            self.views[m].hash(h);
+            self.article(m);
         }
     }
 }
@@ -278,10 +314,13 @@ fn hash_value(v: &Value, h: &mut impl Hasher) {
 ///
 /// Every field is taken apart by name, without `..`: a field added to a
 /// description does not compile until it is hashed here too.
-pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<u64> {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    let h = &mut h;
-    std::mem::discriminant(inputs).hash(h);
+pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<Fingerprint> {
+    let mut f = Fingerprinter {
+        h: std::collections::hash_map::DefaultHasher::new(),
+        hashes,
+        shows: Vec::new(),
+    };
+    std::mem::discriminant(inputs).hash(&mut f.h);
     match inputs {
         PageInputs::Static(_) => return None,
         PageInputs::Article(ArticlePage {
@@ -292,11 +331,11 @@ pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<u6
             newer,
             feeds,
         }) => {
-            hashes.views[*article].hash(h);
-            hashes.bodies[*article].hash(h);
-            (path, link_dir, feeds).hash(h);
-            older.map(|j| hashes.views[j]).hash(h);
-            newer.map(|j| hashes.views[j]).hash(h);
+            f.article(*article);
+            hashes.bodies[*article].hash(&mut f.h);
+            (path, link_dir, feeds).hash(&mut f.h);
+            f.neighbour(*older);
+            f.neighbour(*newer);
         }
         PageInputs::List(ListPage {
             template,
@@ -307,40 +346,48 @@ pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<u6
             feeds,
             shows,
         }) => {
-            (template, page_kind, path, paginator, feeds).hash(h);
-            hashes.articles(members, h);
-            std::mem::discriminant(shows).hash(h);
+            (template, page_kind, path, paginator, feeds).hash(&mut f.h);
+            f.articles(members);
+            std::mem::discriminant(shows).hash(&mut f.h);
             match shows {
                 ListShows::Home(latest) => {
-                    latest.len().hash(h);
+                    latest.len().hash(&mut f.h);
                     for (section, members) in latest {
-                        hash_value(section, h);
-                        hashes.articles(members, h);
+                        hash_value(section, &mut f.h);
+                        f.articles(members);
                     }
                 }
                 ListShows::Section { section, count } => {
-                    hash_value(section, h);
-                    count.hash(h);
+                    hash_value(section, &mut f.h);
+                    count.hash(&mut f.h);
                 }
-                ListShows::Tag(tag) => tag.hash(h),
-                ListShows::Year { archive, months } => (archive, months).hash(h),
-                ListShows::Month { archive, days } => (archive, days).hash(h),
-                ListShows::Day { archive } => archive.hash(h),
+                ListShows::Tag(tag) => tag.hash(&mut f.h),
+                ListShows::Year { archive, months } => (archive, months).hash(&mut f.h),
+                ListShows::Month { archive, days } => (archive, days).hash(&mut f.h),
+                ListShows::Day { archive } => archive.hash(&mut f.h),
             }
         }
-        PageInputs::Tags(tags) => tags.hash(h),
-        PageInputs::Archive(years) => years.hash(h),
+        PageInputs::Tags(tags) => tags.hash(&mut f.h),
+        PageInputs::Archive(years) => years.hash(&mut f.h),
         PageInputs::NotFound | PageInputs::Robots => {}
-        PageInputs::Redirect(to) => to.hash(h),
+        PageInputs::Redirect(to) => to.hash(&mut f.h),
         PageInputs::Feed(format, Feed { base, title, items }) => {
-            (format, base, title).hash(h);
-            hashes.articles(items, h);
+            (format, base, title).hash(&mut f.h);
+            f.articles(items);
         }
-        PageInputs::Sitemap(urls) => urls.hash(h),
-        PageInputs::SitemapIndex { parts } => parts.hash(h),
-        PageInputs::Redirects(aliases) => aliases.hash(h),
+        PageInputs::Sitemap { first, urls } => {
+            (first, urls).hash(&mut f.h);
+            let articles = hashes.views.len();
+            f.shows
+                .extend(*first..(first + urls.len()).min(articles).max(*first));
+        }
+        PageInputs::SitemapIndex { parts } => parts.hash(&mut f.h),
+        PageInputs::Redirects(aliases) => aliases.hash(&mut f.h),
     }
-    Some(h.finish())
+    Some(Fingerprint {
+        value: f.h.finish(),
+        shows: f.shows,
+    })
 }
 
 #[cfg(test)]
@@ -398,7 +445,7 @@ mod tests {
     }
 
     impl Tiny {
-        fn fingerprints(&self) -> HashMap<String, u64> {
+        fn fingerprints(&self) -> HashMap<String, Fingerprint> {
             let r = self.state.renderer(&self.config, &self.index);
             let hashes = ArticleHashes::new(self.state.views(), &self.index);
             r.plan(&self.theme)
@@ -463,7 +510,7 @@ mod tests {
         let mut retitled = SITE.to_vec();
         retitled[1].2 = "A hai, sửa lại";
         let after = tiny(&retitled).fingerprints();
-        let changed = |f: &str| before[f] != after[f];
+        let changed = |f: &str| before[f].value != after[f].value;
         // a2's own page and its neighbours' previous/next links.
         assert!(changed("a/a2/index.html"));
         assert!(changed("a/a1/index.html"));
@@ -478,5 +525,12 @@ mod tests {
         assert!(!changed("2024/02/index.html"));
         assert!(!changed("404.html"));
         assert_eq!(before.len(), after.len());
+        // Articles are numbered newest first: b1, a3, a2, a1. What a file
+        // shows is what an in-place edit re-checks.
+        let a2 = 2;
+        assert_eq!(before["a/a1/index.html"].shows, [3, a2]);
+        assert!(before["a/index.html"].shows.contains(&a2));
+        assert!(before["sitemap.xml"].shows.contains(&a2));
+        assert!(!before["b/b1/index.html"].shows.contains(&a2));
     }
 }

@@ -67,7 +67,7 @@ impl Renderer<'_> {
             PageInputs::Feed(FeedFormat::Atom, feed) => {
                 feeds::atom(feed, index, config).into_bytes()
             }
-            PageInputs::Sitemap(urls) => feeds::sitemap(urls).into_bytes(),
+            PageInputs::Sitemap { urls, .. } => feeds::sitemap(urls).into_bytes(),
             PageInputs::SitemapIndex { parts } => feeds::sitemap_index(*parts, config).into_bytes(),
             PageInputs::Robots => feeds::robots(config).into_bytes(),
             PageInputs::Redirects(aliases) => {
