@@ -141,6 +141,14 @@ impl Rendered {
         })
     }
 
+    /// Surveys the files now rather than on the first change, so that
+    /// change is as quick as the next (`serve` calls this after each build).
+    pub fn prepare_updates(&mut self, config: &Config) -> Result<()> {
+        let seen = self.take_seen(config)?;
+        self.seen = Some(seen);
+        Ok(())
+    }
+
     /// Puts `article` in place of article `i`; the caller has checked
     /// [`replaces_in_place`], so no list or URL changes.
     pub fn replace_article(&mut self, config: &Config, i: usize, article: Article) -> Result<()> {

@@ -252,7 +252,8 @@ impl Site {
     }
 
     /// A site that is built again and again (`serve`): files unchanged since
-    /// the last build are not parsed again.
+    /// the last build are not parsed again, and each build is made ready
+    /// for [`Site::update`].
     pub fn cached(config: Config, options: BuildOptions) -> Self {
         Site {
             cache: Some(ParseCache::default()),
@@ -282,8 +283,11 @@ impl Site {
     /// The whole build, into the output folder; keeps what `update` needs.
     pub fn build(&mut self, progress: &dyn Progress) -> Result<BuildReport> {
         self.built = None;
-        let (built, report) =
+        let (mut built, report) =
             build_into(&self.config, &self.options, progress, self.cache.as_mut())?;
+        if self.cache.is_some() {
+            built.prepare_updates(&self.config)?;
+        }
         self.built = Some(built);
         Ok(report)
     }
