@@ -31,9 +31,9 @@ pub struct Written {
 /// A built site: its index, theme and render state, and, once `serve` has
 /// changed it, what its files were last written from.
 pub struct Rendered {
-    pub index: Index,
-    pub theme: Theme,
-    pub state: RenderState,
+    index: Index,
+    theme: Theme,
+    state: RenderState,
     /// Computed on the first change, so plain builds never pay for it.
     seen: Option<Seen>,
     /// What changed since the files were last written.
@@ -120,6 +120,10 @@ impl Rendered {
             seen: None,
             pending: Pending::Nothing,
         }
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// What the files were last written from, surveyed from the state as it

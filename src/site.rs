@@ -308,7 +308,7 @@ impl Site {
         };
         // Read and check everything before changing anything: a broken
         // edit leaves the last build as it was.
-        let in_place = edits_in_place(config, &rendered.index, changed)?;
+        let in_place = edits_in_place(config, rendered.index(), changed)?;
         let result = match in_place {
             Some(edits) => (|| {
                 for (i, article) in edits {
@@ -339,7 +339,9 @@ impl Site {
     }
 }
 
-fn is_article_file(p: &Path) -> bool {
+/// Files that are read as text (articles, section indexes); other files
+/// beside them (images) are copied, which only a full build does.
+pub fn is_article_file(p: &Path) -> bool {
     p.extension().is_some_and(|e| e == "md" || e == "txt")
 }
 

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use crate::config::Config;
-use crate::site::{BuildOptions, Site, Update};
+use crate::site::{BuildOptions, Site, Update, is_article_file};
 use watch::{ChangeKind, classify};
 
 const EVENTS_PATH: &str = "/__bantin/events";
@@ -262,10 +262,6 @@ enum Change<'a> {
     Full,
     CssOnly,
     Files(&'a [&'a Path]),
-}
-
-fn is_article_file(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "md" || e == "txt")
 }
 
 /// The changed files, relative to the site, for the terminal.
