@@ -25,7 +25,8 @@ pub struct CheckReport {
 /// Attribute values and XML elements that hold URLs.
 pub fn extract_urls(text: &str, xml: bool) -> Vec<String> {
     let mut out = Vec::new();
-    for attr in ["href=", "src=", "srcset="] {
+    // `action=`: a form (the search box) must lead to a page too.
+    for attr in ["href=", "src=", "srcset=", "action="] {
         let mut rest = text;
         while let Some(i) = rest.find(attr) {
             let before = rest[..i].chars().last();

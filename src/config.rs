@@ -195,10 +195,6 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn content_dir(&self) -> PathBuf {
-        self.root.join("content")
-    }
-
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }

@@ -38,10 +38,25 @@ pub struct Tag {
 pub type Days = BTreeMap<i8, Vec<usize>>;
 pub type Months = BTreeMap<i8, Days>;
 
+/// The site's articles and the lists built from them.
+///
+/// Invariants, relied on by rendering and by `serve`'s incremental engine:
+/// - An article is known by its number `i`, its position in `articles`.
+///   `paths`, `slugs`, `section_of`, `section_pos` and `article_tags` are
+///   parallel to `articles`: entry `i` of each belongs to article `i`.
+/// - `articles` is newest first (date, then source path), so every member
+///   list (`Section::members`, `Tag::members`, the days of `years`) is both
+///   newest first and in ascending article number.
+/// - `sections[section_of[i]].members[section_pos[i]] == i`.
+/// - `by_source` maps each article's `source` back to `i`.
+/// - Replacing an article in place is only valid when its date, section,
+///   tags, slug and aliases are unchanged; anything else needs a new index.
 #[derive(Debug)]
 pub struct Index {
     /// Newest first (date, then source path): the site's front-page order.
     pub articles: Vec<Article>,
+    /// Source path (relative to the site) -> article number.
+    pub by_source: HashMap<std::path::PathBuf, usize>,
     /// Per article: its URL path from the site root (`/thoi-su/slug/`).
     pub paths: Vec<String>,
     pub slugs: Vec<String>,
@@ -59,6 +74,11 @@ pub struct Index {
 }
 
 impl Index {
+    /// The number of the article read from `source` (relative to the site).
+    pub fn article_at(&self, source: &std::path::Path) -> Option<usize> {
+        self.by_source.get(source).copied()
+    }
+
     /// The (older, newer) articles beside `i` for previous/next links: in its
     /// section, or among the top-level articles for one outside any section,
     /// so a change in one group never changes the links of another.
@@ -266,8 +286,14 @@ pub fn build_index(
 
     warnings.extend(merge_warnings);
     warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
+    let by_source = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.source.clone(), i))
+        .collect();
     Ok(Index {
         articles,
+        by_source,
         paths,
         slugs,
         sections,
@@ -377,5 +403,74 @@ fn assign_urls(
         Ok((slugs, paths, warnings))
     } else {
         Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::article::SourceKind;
+
+    #[test]
+    fn keeps_its_parallel_vectors_and_lists_in_step() {
+        let yaml = "title: T\nbase_url: https://example.org/\n";
+        let config = Config::parse(Path::new("/site"), yaml).unwrap();
+        let specs = [
+            (Some("a"), "x", "2024-01-01 08:00", "[T1, t1]"),
+            (None, "y", "2024-03-01 08:00", "[T1]"),
+            (Some("a"), "z", "2024-02-01 08:00", "[]"),
+            (Some("b"), "w", "2024-02-01 08:00", "[T2]"),
+        ];
+        let articles = specs
+            .iter()
+            .map(|(section, name, date, tags)| {
+                let rel = match section {
+                    Some(s) => format!("content/{s}/{name}.md"),
+                    None => format!("content/{name}.md"),
+                };
+                let text = format!("---\ntitle: {name}\ndate: {date}\ntags: {tags}\n---\n\nx\n");
+                crate::parse::parse_article(
+                    Path::new(&rel),
+                    section.map(String::from),
+                    SourceKind::Markdown,
+                    &text,
+                    &config,
+                )
+                .unwrap()
+            })
+            .collect();
+        let index = build_index(articles, &BTreeMap::new(), &config).unwrap();
+        let n = index.articles.len();
+        assert_eq!(n, 4);
+        for len in [
+            index.paths.len(),
+            index.slugs.len(),
+            index.section_of.len(),
+            index.section_pos.len(),
+            index.article_tags.len(),
+            index.by_source.len(),
+        ] {
+            assert_eq!(len, n);
+        }
+        // Newest first; a tie in date is broken by source path.
+        let names: Vec<&str> = index.articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(names, ["y", "z", "w", "x"]);
+        for (i, a) in index.articles.iter().enumerate() {
+            assert_eq!(index.article_at(&a.source), Some(i));
+            if let Some(s) = index.section_of[i] {
+                assert_eq!(index.sections[s].members[index.section_pos[i]], i);
+            }
+        }
+        let ascending = |m: &[usize]| m.windows(2).all(|w| w[0] < w[1]);
+        assert!(index.sections.iter().all(|s| ascending(&s.members)));
+        assert!(index.tags.iter().all(|t| ascending(&t.members)));
+        // "T1" and "t1" are one tag, listed once on the article.
+        assert_eq!(index.tags.len(), 2);
+        assert_eq!(index.article_tags[3], [0]);
+        // Neighbours stay within a section; articles outside any are their own group.
+        assert_eq!(index.neighbours(1), (Some(3), None));
+        assert_eq!(index.neighbours(0), (None, None));
     }
 }

@@ -15,6 +15,7 @@ pub mod dates;
 pub mod error;
 pub mod fsx;
 pub mod import;
+pub mod incremental;
 pub mod index;
 pub mod load;
 pub mod new;

@@ -1,5 +1,7 @@
 //! Runs the stages in order and times them: load -> parse -> index -> render
-//! -> write. The only module that knows the whole pipeline.
+//! -> write. The only module that knows the whole pipeline; a [`Site`] is
+//! that pipeline with what it keeps between runs, so `build`, `check`,
+//! `list` and `serve` drive it the same way.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -8,13 +10,14 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use rayon::prelude::*;
 
-use crate::article::{Article, SectionMeta, SourceKind};
+use crate::article::{Article, SectionMeta};
 use crate::config::Config;
 use crate::error::{ContentError, ContentErrors, Location, Warning};
+use crate::incremental::{Rendered, Written, replaces_in_place};
 use crate::index::{Index, build_index};
 use crate::load::{SourceFile, SourceRole, load_sources};
 use crate::parse::{decode_source, parse_article, parse_section_index};
-use crate::render::pages::RenderState;
+use crate::render::state::RenderState;
 use crate::theme::{Asset, load_theme};
 use crate::write::{StagedOutput, WriteStats};
 
@@ -61,18 +64,17 @@ pub struct BuildReport {
 }
 
 /// Content after the parse stage: articles, section metadata, extra assets.
-pub struct Parsed {
+struct Parsed {
     pub articles: Vec<Article>,
     pub sections: BTreeMap<String, SectionMeta>,
     pub assets: Vec<SourceFile>,
 }
 
-/// Reads and parses every content file in parallel, collecting all errors.
 /// Parsed articles by file, so `serve` re-parses only the files that changed
 /// between two rebuilds (same modification time and size: same article).
 /// Only valid for one config: clear it when config.yaml changes.
 #[derive(Default)]
-pub struct ParseCache {
+struct ParseCache {
     entries: std::collections::HashMap<PathBuf, CacheEntry>,
 }
 
@@ -84,7 +86,7 @@ struct CacheEntry {
 }
 
 impl ParseCache {
-    pub fn clear(&mut self) {
+    fn clear(&mut self) {
         self.entries.clear();
     }
 
@@ -94,11 +96,8 @@ impl ParseCache {
     }
 }
 
-pub fn parse_content(config: &Config, drafts: bool) -> Result<(Parsed, Duration, Duration)> {
-    parse_content_cached(config, drafts, None)
-}
-
-fn parse_content_cached(
+/// Reads and parses every content file in parallel, collecting all errors.
+fn parse_content(
     config: &Config,
     drafts: bool,
     mut cache: Option<&mut ParseCache>,
@@ -200,16 +199,12 @@ fn parse_content_cached(
 }
 
 /// Parses and indexes the site: everything up to rendering.
-pub fn index_site(config: &Config, drafts: bool) -> Result<(Index, Vec<SourceFile>, Timings)> {
-    index_site_with(config, drafts, None)
-}
-
-fn index_site_with(
+fn index_content(
     config: &Config,
     drafts: bool,
     cache: Option<&mut ParseCache>,
 ) -> Result<(Index, Vec<SourceFile>, Timings)> {
-    let (parsed, load, parse) = parse_content_cached(config, drafts, cache)?;
+    let (parsed, load, parse) = parse_content(config, drafts, cache)?;
     let t = Instant::now();
     let index = build_index(parsed.articles, &parsed.sections, config).map_err(ContentErrors)?;
     let timings = Timings {
@@ -221,22 +216,239 @@ fn index_site_with(
     Ok((index, parsed.assets, timings))
 }
 
-/// The whole build, into `options.output`.
-pub fn build(config: &Config, options: &BuildOptions) -> Result<BuildReport> {
-    build_site(config, options, &NoProgress).map(|b| b.report)
+/// What [`Site::update`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Update {
+    /// Articles edited in place (same URL, date, section, tags, aliases).
+    InPlace(Written),
+    /// Articles added, deleted or moved: the site was re-indexed and
+    /// re-planned.
+    Replanned(Written),
+    /// The change reaches every page (section menu, static files), or no
+    /// build is kept: call [`Site::build`].
+    NeedsFullBuild,
 }
 
-/// A finished build with the state `serve` reuses to re-render single pages.
-pub struct Built {
-    pub index: Index,
-    pub theme: crate::theme::Theme,
-    pub state: RenderState,
-    pub report: BuildReport,
-    /// Output path -> fingerprint of each article and list page, when
-    /// computed (by `serve`, for [`update_structure`]).
-    pub fingerprints: Option<std::collections::HashMap<String, u64>>,
-    /// Each article view's hash, the input of the fingerprints.
-    pub view_hashes: Vec<u64>,
+/// One site and what is known of it between runs of the pipeline: the
+/// config, the parsed articles of unchanged files (when kept) and the last
+/// build. `build`, `check`, `list` and `serve` all go through it.
+pub struct Site {
+    config: Config,
+    options: BuildOptions,
+    /// Only `serve` keeps one: cloning every article into it costs a plain
+    /// build time for nothing.
+    cache: Option<ParseCache>,
+    built: Option<Rendered>,
+}
+
+impl Site {
+    pub fn new(config: Config, options: BuildOptions) -> Self {
+        Site {
+            config,
+            options,
+            cache: None,
+            built: None,
+        }
+    }
+
+    /// A site that is built again and again (`serve`): files unchanged since
+    /// the last build are not parsed again, and each build is made ready
+    /// for [`Site::update`].
+    pub fn cached(config: Config, options: BuildOptions) -> Self {
+        Site {
+            cache: Some(ParseCache::default()),
+            ..Site::new(config, options)
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Parsing depends on the config (timezone, tag rules), so this forgets
+    /// every parsed file and the last build.
+    pub fn set_config(&mut self, config: Config) {
+        self.config = config;
+        if let Some(c) = self.cache.as_mut() {
+            c.clear();
+        }
+        self.built = None;
+    }
+
+    /// Parses and indexes the site without rendering it.
+    pub fn index(&mut self) -> Result<Index> {
+        index_content(&self.config, self.options.drafts, self.cache.as_mut()).map(|r| r.0)
+    }
+
+    /// The whole build, into the output folder; keeps what `update` needs.
+    pub fn build(&mut self, progress: &dyn Progress) -> Result<BuildReport> {
+        self.built = None;
+        let (mut built, report) =
+            build_into(&self.config, &self.options, progress, self.cache.as_mut())?;
+        if self.cache.is_some() {
+            built.prepare_updates(&self.config)?;
+        }
+        self.built = Some(built);
+        Ok(report)
+    }
+
+    /// Applies a change to the site's article files (`changed`: absolute
+    /// paths of files or folders) to the last build, re-rendering only the
+    /// files whose inputs changed. An article edited in place is re-read
+    /// alone; anything else re-indexes the site from the parse cache.
+    pub fn update(&mut self, changed: &[&Path]) -> Result<Update> {
+        let Site {
+            config,
+            options,
+            cache,
+            built,
+        } = self;
+        let Some(rendered) = built.as_mut() else {
+            return Ok(Update::NeedsFullBuild);
+        };
+        // Read and check everything before changing anything: a broken
+        // edit leaves the last build as it was.
+        let in_place = edits_in_place(config, rendered.index(), changed)?;
+        let result = match in_place {
+            Some(edits) => (|| {
+                for (i, article) in edits {
+                    rendered.replace_article(config, i, article)?;
+                }
+                rendered
+                    .render_changes(config, &options.output)
+                    .map(Update::InPlace)
+            })(),
+            None => {
+                let (index, assets, _) = index_content(config, options.drafts, cache.as_mut())?;
+                let theme = theme_with_assets(config, &assets)?;
+                let state = RenderState::new(config, &index, &theme)?;
+                match rendered.replace_index(config, index, theme, state) {
+                    Ok(false) => return Ok(Update::NeedsFullBuild),
+                    Ok(true) => rendered
+                        .render_changes(config, &options.output)
+                        .map(Update::Replanned),
+                    Err(e) => Err(e),
+                }
+            }
+        };
+        if result.is_err() {
+            // Half applied: only a full build knows what the output holds.
+            *built = None;
+        }
+        result
+    }
+}
+
+/// Files that are read as text (articles, section indexes); other files
+/// beside them (images) are copied, which only a full build does.
+pub fn is_article_file(p: &Path) -> bool {
+    p.extension().is_some_and(|e| e == "md" || e == "txt")
+}
+
+/// The changed files re-read as articles, when each is an article of the
+/// index edited in place; None when the site must be re-indexed.
+fn edits_in_place(
+    config: &Config,
+    index: &Index,
+    changed: &[&Path],
+) -> Result<Option<Vec<(usize, Article)>>> {
+    if changed.is_empty() || !changed.iter().all(|p| is_article_file(p)) {
+        return Ok(None);
+    }
+    let mut edits = Vec::with_capacity(changed.len());
+    for abs in changed {
+        let Ok(rel) = abs.strip_prefix(&config.root) else {
+            return Ok(None);
+        };
+        let Some(i) = index.article_at(rel) else {
+            return Ok(None);
+        };
+        // A file replaced by a link: only indexing checks where links lead.
+        if std::fs::symlink_metadata(abs).is_ok_and(|m| m.is_symlink()) {
+            return Ok(None);
+        }
+        let Ok(bytes) = std::fs::read(abs) else {
+            return Ok(None);
+        };
+        let text = decode_source(rel, bytes).map_err(|e| ContentErrors(vec![e]))?;
+        let old = &index.articles[i];
+        let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)
+            .map_err(ContentErrors)?;
+        crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
+        if !replaces_in_place(old, &new) {
+            return Ok(None);
+        }
+        edits.push((i, new));
+    }
+    Ok(Some(edits))
+}
+
+/// Builds the site into `options.output`, reusing the articles of `cache`
+/// whose files did not change.
+fn build_into(
+    config: &Config,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    cache: Option<&mut ParseCache>,
+) -> Result<(Rendered, BuildReport)> {
+    let (mut index, assets, mut timings) = index_content(config, options.drafts, cache)?;
+    let t = Instant::now();
+    let theme = theme_with_assets(config, &assets)?;
+    let state = RenderState::new(config, &index, &theme)?;
+    let renderer = state.renderer(config, &index);
+    let plan = renderer.plan(&theme)?;
+    let search = crate::search::search_files(config, &index, renderer.tera)?;
+    crate::search::check_clashes(plan.iter().map(|p| p.output.as_str()), &search)?;
+    check_output_location(config, &options.output)?;
+    timings.prepare = t.elapsed();
+    let t = Instant::now();
+    let out = StagedOutput::begin(&options.output, &|m| progress.waiting(m))?;
+    let recovered = out.recovered();
+    progress.start(plan.len());
+    let rendered = renderer.render_all(&plan, &|rel, bytes| {
+        out.write(rel, bytes)?;
+        progress.file_done();
+        Ok(())
+    });
+    let rendered = rendered.and_then(|()| {
+        search
+            .par_iter()
+            .try_for_each(|(rel, bytes)| out.write(rel, bytes))
+    });
+    progress.finish();
+    if let Err(e) = rendered {
+        drop(out);
+        return Err(match e.downcast::<crate::error::TemplateError>() {
+            Ok(t) => crate::error::TemplateError(crate::render::with_origins(t.0, &theme)).into(),
+            Err(e) => e,
+        });
+    }
+    timings.render_write = t.elapsed();
+    let t = Instant::now();
+    let planned: std::collections::HashSet<&str> = plan
+        .iter()
+        .map(|p| p.output.as_str())
+        .chain(search.iter().map(|f| f.0.as_str()))
+        .collect();
+    let stats = out.commit(&planned)?;
+    timings.commit = t.elapsed();
+    let files = plan.len() + search.len();
+    drop(planned);
+    drop(plan);
+    if recovered {
+        index.warnings.push(Warning {
+            location: Location::file(&options.output),
+            message: "an earlier build was interrupted while updating this folder; its update was finished first".into(),
+        });
+    }
+    let report = BuildReport {
+        articles: index.articles.len(),
+        files,
+        stats,
+        warnings: std::mem::take(&mut index.warnings),
+        timings,
+    };
+    Ok((Rendered::new(index, theme, state), report))
 }
 
 /// The theme's templates and static files, plus the files beside articles,
@@ -274,297 +486,6 @@ fn theme_with_assets(config: &Config, assets: &[SourceFile]) -> Result<crate::th
     Ok(theme)
 }
 
-/// Computes every page's fingerprint for `built`, so the next structural
-/// change can be applied by [`update_structure`].
-pub fn refresh_fingerprints(config: &Config, built: &mut Built) -> Result<()> {
-    let renderer = built.state.renderer(config, &built.index);
-    let plan = renderer.plan(&built.theme)?;
-    let vh = crate::render::pages::view_hashes(&built.state.views);
-    let map = plan
-        .par_iter()
-        .filter_map(|p| renderer.fingerprint(p, &vh).map(|f| (p.output.clone(), f)))
-        .collect();
-    built.fingerprints = Some(map);
-    built.view_hashes = vh;
-    Ok(())
-}
-
-/// Applies any content change (new, deleted, moved or retitled articles, new
-/// tags) by re-parsing changed files only and re-rendering only the pages
-/// whose fingerprint changed; other files (feeds, sitemap, tag and archive
-/// indexes) are re-rendered each time. Needs fingerprints, unchanged site
-/// navigation and unchanged static files; otherwise asks for a full build.
-pub fn update_structure(
-    config: &Config,
-    built: &mut Built,
-    options: &BuildOptions,
-    cache: &mut ParseCache,
-) -> Result<Incremental> {
-    let Some(old) = built.fingerprints.take() else {
-        return Ok(Incremental::NeedsFullBuild);
-    };
-    let (index, assets, _) = index_site_with(config, options.drafts, Some(cache))?;
-    let theme = theme_with_assets(config, &assets)?;
-    let same_static = theme.static_files.len() == built.theme.static_files.len()
-        && theme
-            .static_files
-            .iter()
-            .zip(&built.theme.static_files)
-            .all(|((a, x), (b, y))| {
-                a == b
-                    && match (x, y) {
-                        (Asset::Disk(p), Asset::Disk(q)) => p == q,
-                        (Asset::Embedded(p), Asset::Embedded(q)) => std::ptr::eq(*p, *q),
-                        _ => false,
-                    }
-            });
-    let state = RenderState::new(config, &index, &theme)?;
-    if !same_static || state.section_values != built.state.section_values {
-        built.fingerprints = Some(old);
-        return Ok(Incremental::NeedsFullBuild);
-    }
-    let renderer = state.renderer(config, &index);
-    let plan = renderer.plan(&theme)?;
-    let vh = crate::render::pages::view_hashes(&state.views);
-    let fps: Vec<Option<u64>> = plan
-        .par_iter()
-        .map(|p| renderer.fingerprint(p, &vh))
-        .collect();
-    let output = &options.output;
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    let dirty: Vec<&crate::render::pages::Planned> = plan
-        .iter()
-        .zip(&fps)
-        .filter(|(p, fp)| {
-            !matches!(p.job, crate::render::pages::Job::Static(_))
-                && (fp.is_none() || old.get(&p.output) != fp.as_ref())
-        })
-        .map(|(p, _)| p)
-        .collect();
-    dirty.par_iter().try_for_each(|p| -> Result<()> {
-        let bytes = renderer.render_job(p)?;
-        if crate::write::write_if_changed(&output.join(&p.output), &bytes)? {
-            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(())
-    })?;
-    let search = crate::search::search_files(config, &index, &state.tera)?;
-    crate::search::check_clashes(plan.iter().map(|p| p.output.as_str()), &search)?;
-    for (rel, bytes) in &search {
-        if crate::write::write_if_changed(&output.join(rel), bytes)? {
-            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-    let planned: std::collections::HashSet<&str> = plan
-        .iter()
-        .map(|p| p.output.as_str())
-        .chain(search.iter().map(|f| f.0.as_str()))
-        .collect();
-    crate::write::remove_stale(output, &planned)?;
-    let fingerprints = plan
-        .iter()
-        .zip(fps)
-        .filter_map(|(p, f)| f.map(|f| (p.output.clone(), f)))
-        .collect();
-    let pages = dirty.len();
-    built.index = index;
-    built.theme = theme;
-    built.state = state;
-    built.fingerprints = Some(fingerprints);
-    built.view_hashes = vh;
-    Ok(Incremental::Applied {
-        pages,
-        written: written.into_inner(),
-    })
-}
-
-/// [`build`], keeping the index and render state.
-pub fn build_site(
-    config: &Config,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-) -> Result<Built> {
-    build_site_with(config, options, progress, None)
-}
-
-/// [`build_site`] reusing the articles of `cache` whose files did not change.
-pub fn build_site_with(
-    config: &Config,
-    options: &BuildOptions,
-    progress: &dyn Progress,
-    cache: Option<&mut ParseCache>,
-) -> Result<Built> {
-    let (mut index, assets, mut timings) = index_site_with(config, options.drafts, cache)?;
-    let t = Instant::now();
-    let theme = theme_with_assets(config, &assets)?;
-    let state = RenderState::new(config, &index, &theme)?;
-    let renderer = state.renderer(config, &index);
-    let plan = renderer.plan(&theme)?;
-    check_output_location(config, &options.output)?;
-    timings.prepare = t.elapsed();
-    let search = crate::search::search_files(config, &index, &state.tera)?;
-    crate::search::check_clashes(plan.iter().map(|p| p.output.as_str()), &search)?;
-    let t = Instant::now();
-    let out = StagedOutput::begin(&options.output, &|m| progress.waiting(m))?;
-    let recovered = out.recovered();
-    progress.start(plan.len());
-    let rendered = renderer.render_all(&plan, &|rel, bytes| {
-        out.write(rel, bytes)?;
-        progress.file_done();
-        Ok(())
-    });
-    progress.finish();
-    let rendered = rendered.and_then(|()| {
-        search
-            .par_iter()
-            .try_for_each(|(rel, bytes)| out.write(rel, bytes))
-    });
-    if let Err(e) = rendered {
-        drop(out);
-        return Err(match e.downcast::<crate::error::TemplateError>() {
-            Ok(t) => crate::error::TemplateError(crate::render::with_origins(t.0, &theme)).into(),
-            Err(e) => e,
-        });
-    }
-    timings.render_write = t.elapsed();
-    let t = Instant::now();
-    let planned: std::collections::HashSet<&str> = plan
-        .iter()
-        .map(|p| p.output.as_str())
-        .chain(search.iter().map(|f| f.0.as_str()))
-        .collect();
-    let stats = out.commit(&planned)?;
-    timings.commit = t.elapsed();
-    let files = plan.len() + search.len();
-    drop(planned);
-    drop(plan);
-    if recovered {
-        index.warnings.push(Warning {
-            location: Location::file(&options.output),
-            message: "an earlier build was interrupted while updating this folder; its update was finished first".into(),
-        });
-    }
-    let report = BuildReport {
-        articles: index.articles.len(),
-        files,
-        stats,
-        warnings: std::mem::take(&mut index.warnings),
-        timings,
-    };
-    Ok(Built {
-        index,
-        theme,
-        state,
-        report,
-        fingerprints: None,
-        view_hashes: Vec::new(),
-    })
-}
-
-/// Why an edit could not be applied in place and needs a full rebuild.
-#[derive(Debug, PartialEq, Eq)]
-pub enum Incremental {
-    /// Re-rendered `pages` files, of which `written` changed.
-    Applied {
-        pages: usize,
-        written: usize,
-    },
-    NeedsFullBuild,
-}
-
-/// Re-reads one article and, when its URL, date, section, tags and aliases
-/// are unchanged, replaces it in `built` and re-renders only the files that
-/// show it, writing those whose bytes changed into `output`. Anything else
-/// (a new or deleted file, a changed date or tag) asks for a full build.
-pub fn update_article(
-    config: &Config,
-    built: &mut Built,
-    rel: &Path,
-    output: &Path,
-) -> Result<Incremental> {
-    let Some(i) = built.index.articles.iter().position(|a| a.source == rel) else {
-        return Ok(Incremental::NeedsFullBuild);
-    };
-    let abs = config.root.join(rel);
-    // A file replaced by a link: only a full build checks where links lead.
-    if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.is_symlink()) {
-        return Ok(Incremental::NeedsFullBuild);
-    }
-    let Ok(bytes) = std::fs::read(&abs) else {
-        return Ok(Incremental::NeedsFullBuild);
-    };
-    let text = decode_source(rel, bytes).map_err(|e| ContentErrors(vec![e]))?;
-    let old = &built.index.articles[i];
-    let mut new =
-        parse_article(rel, old.section.clone(), old.kind, &text, config).map_err(ContentErrors)?;
-    crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
-    let same_place = new.date == old.date
-        && new.tags == old.tags
-        && new.explicit_slug == old.explicit_slug
-        // The title only decides the URL when there is no `slug:`.
-        && (new.explicit_slug.is_some() || new.title_slug == old.title_slug)
-        && new.aliases == old.aliases
-        && new.draft == old.draft;
-    if !same_place {
-        return Ok(Incremental::NeedsFullBuild);
-    }
-    let sitemap_changed = new.updated != old.updated;
-    built.index.articles[i] = new;
-    let state = &built.state;
-    let view = crate::render::views::article_view(
-        &built.index,
-        i,
-        &state.section_values,
-        &state.tag_refs,
-        config,
-    );
-    built.state.views[i] = view;
-    let a = &built.index.articles[i];
-    if let Some(u) = built.state.sitemap_urls.get_mut(i) {
-        u.lastmod = Some(crate::dates::rfc3339(a.updated.as_ref().unwrap_or(&a.date)));
-    }
-    let renderer = built.state.renderer(config, &built.index);
-    let mut plan = renderer.plan_for_article(i);
-    // The sitemap (up to 50,000 URLs) only shows an article's last change.
-    if !sitemap_changed {
-        plan.retain(|p| !matches!(p.job, crate::render::pages::Job::Sitemap(_)));
-    }
-    let search = crate::search::search_files(config, &built.index, &built.state.tera)?;
-    if !crate::search::same_files(config, output, &search) {
-        return Ok(Incremental::NeedsFullBuild);
-    }
-    let written = std::sync::atomic::AtomicUsize::new(0);
-    renderer.render_all(&plan, &|rel, bytes| {
-        if crate::write::write_if_changed(&output.join(rel), bytes)? {
-            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-        Ok(())
-    })?;
-    for (rel, bytes) in &search {
-        if crate::write::write_if_changed(&output.join(rel), bytes)? {
-            written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        }
-    }
-    // Keep the fingerprints true for the next structural change: only this
-    // view and the pages just re-rendered changed.
-    if let Some(fps) = built.fingerprints.as_mut()
-        && built.view_hashes.len() == built.state.views.len()
-    {
-        let vh = crate::render::pages::view_hashes(std::slice::from_ref(&built.state.views[i]));
-        built.view_hashes[i] = vh[0];
-        let renderer = built.state.renderer(config, &built.index);
-        for p in renderer.plan_for_article(i) {
-            if let Some(f) = renderer.fingerprint(&p, &built.view_hashes) {
-                fps.insert(p.output, f);
-            }
-        }
-    }
-    Ok(Incremental::Applied {
-        pages: plan.len(),
-        written: written.into_inner(),
-    })
-}
-
 fn check_output_location(config: &Config, output: &Path) -> Result<()> {
     let root = config
         .root
@@ -590,12 +511,4 @@ fn check_output_location(config: &Config, output: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Whether a parsed article came from raw text (for `list`).
-pub fn kind_name(kind: SourceKind) -> &'static str {
-    match kind {
-        SourceKind::Markdown => "markdown",
-        SourceKind::Raw => "raw",
-    }
 }

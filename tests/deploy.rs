@@ -259,7 +259,8 @@ fn check_reports_a_planted_broken_link() {
         "{stdout}"
     );
     assert!(
-        stderr.contains("1 broken, 1 external (not fetched)"),
+        // The other external link: the search page's no-JavaScript web search.
+        stderr.contains("1 broken, 2 external (not fetched)"),
         "{stderr}"
     );
 }

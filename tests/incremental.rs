@@ -1,15 +1,14 @@
 //! `serve`'s incremental paths must give exactly the files a full build gives:
-//! an article edited in place, a rebuild from the parse cache, and structural
-//! updates that re-render only the pages whose fingerprint changed.
+//! an article edited in place, a rebuild from the parse cache, and updates
+//! that re-index the site and re-render only the pages whose fingerprint
+//! changed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use bantin::config::Config;
-use bantin::site::{
-    BuildOptions, Built, Incremental, NoProgress, ParseCache, build, build_site_with,
-    refresh_fingerprints, update_article, update_structure,
-};
+use bantin::incremental::Written;
+use bantin::site::{BuildOptions, NoProgress, Site, Update};
 
 mod common;
 
@@ -35,9 +34,7 @@ struct Live {
     tmp: PathBuf,
     root: PathBuf,
     config: Config,
-    opts: BuildOptions,
-    cache: ParseCache,
-    built: Built,
+    site: Site,
 }
 
 impl Live {
@@ -50,16 +47,14 @@ impl Live {
             drafts: false,
             output: tmp.path().join("live"),
         };
-        let mut cache = ParseCache::default();
-        let built = build_site_with(&config, &opts, &NoProgress, Some(&mut cache)).unwrap();
+        let mut site = Site::cached(config.clone(), opts);
+        site.build(&NoProgress).unwrap();
         Live {
             tmp: tmp.path().to_path_buf(),
             _tmp: tmp,
             root,
             config,
-            opts,
-            cache,
-            built,
+            site,
         }
     }
 
@@ -83,18 +78,19 @@ impl Live {
         self.write(rel, &new.join("\n"));
     }
 
-    fn update_article(&mut self, rel: &str) -> Incremental {
-        update_article(
-            &self.config,
-            &mut self.built,
-            Path::new(rel),
-            &self.opts.output,
-        )
-        .unwrap()
+    fn output(&self) -> PathBuf {
+        self.tmp.join("live")
     }
 
-    fn update_structure(&mut self) -> Incremental {
-        update_structure(&self.config, &mut self.built, &self.opts, &mut self.cache).unwrap()
+    /// What `serve` does when the files `rels` changed.
+    fn try_update(&mut self, rels: &[&str]) -> anyhow::Result<Update> {
+        let abs: Vec<PathBuf> = rels.iter().map(|r| self.root.join(r)).collect();
+        let abs: Vec<&Path> = abs.iter().map(PathBuf::as_path).collect();
+        self.site.update(&abs)
+    }
+
+    fn update(&mut self, rels: &[&str]) -> Update {
+        self.try_update(rels).unwrap()
     }
 
     /// The live output equals a fresh build of the site as it is now; returns
@@ -102,15 +98,14 @@ impl Live {
     #[track_caller]
     fn assert_same_as_fresh(&self, what: &str) -> usize {
         let fresh = self.tmp.join(format!("fresh-{what}"));
-        build(
-            &self.config,
-            &BuildOptions {
-                drafts: false,
-                output: fresh.clone(),
-            },
-        )
-        .unwrap();
-        let (a, b) = (tree(&self.opts.output), tree(&fresh));
+        let opts = BuildOptions {
+            drafts: false,
+            output: fresh.clone(),
+        };
+        Site::new(self.config.clone(), opts)
+            .build(&NoProgress)
+            .unwrap();
+        let (a, b) = (tree(&self.output()), tree(&fresh));
         assert_eq!(
             a.keys().collect::<Vec<_>>(),
             b.keys().collect::<Vec<_>>(),
@@ -140,8 +135,8 @@ fn in_place_update_matches_a_full_build() {
         + "\nĐoạn bổ sung với **chữ đậm**.\n";
     assert_ne!(text, edited);
     live.write(ARTICLE, &edited);
-    let result = live.update_article(ARTICLE);
-    let Incremental::Applied { pages, written } = result else {
+    let result = live.update(&[ARTICLE]);
+    let Update::InPlace(Written { pages, written }) = result else {
         panic!("expected an in-place update, got {result:?}")
     };
     assert!(pages < 40, "re-rendered {pages} files");
@@ -159,23 +154,16 @@ fn moved_articles_need_more_than_an_in_place_update() {
             .read(ARTICLE)
             .replacen("tags: [", "tags: [\"Chủ đề mới\", ", 1),
     );
-    assert_eq!(live.update_article(ARTICLE), Incremental::NeedsFullBuild);
-    // A file that is not an article of the site.
-    assert_eq!(
-        live.update_article("content/kinh-te/moi.md"),
-        Incremental::NeedsFullBuild
-    );
-    // A broken edit is an error, not a rebuild.
+    let r = live.update(&[ARTICLE]);
+    assert!(matches!(r, Update::Replanned(_)), "new tag: {r:?}");
+    live.assert_same_as_fresh("new tag");
+    // A file that is not an article of the site (any more).
+    let r = live.update(&["content/kinh-te/moi.md"]);
+    assert!(matches!(r, Update::Replanned(_)), "unknown file: {r:?}");
+    // A broken edit is an error, not a rebuild, and leaves the output as is.
     live.write(ARTICLE, "---\ntitle: [\n---\n");
-    assert!(
-        update_article(
-            &live.config,
-            &mut live.built,
-            Path::new(ARTICLE),
-            &live.opts.output
-        )
-        .is_err()
-    );
+    assert!(live.try_update(&[ARTICLE]).is_err());
+    assert!(live.try_update(&["content/kinh-te/moi.md"]).is_err());
 }
 
 #[test]
@@ -189,13 +177,11 @@ fn cached_rebuild_matches_a_fresh_build() {
             .join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md"),
     )
     .unwrap();
-    let report = build_site_with(&live.config, &live.opts, &NoProgress, Some(&mut live.cache))
-        .unwrap()
-        .report;
+    let report = live.site.build(&NoProgress).unwrap();
     assert!(report.stats.removed > 0 && report.stats.written > 0);
     live.assert_same_as_fresh("cached");
     assert!(
-        tree(&live.opts.output)
+        tree(&live.output())
             .keys()
             .any(|k| k.starts_with("2022/06/01")),
         "the moved article has its day archive"
@@ -205,7 +191,6 @@ fn cached_rebuild_matches_a_fresh_build() {
 #[test]
 fn structural_updates_match_a_fresh_build() {
     let mut live = Live::new();
-    refresh_fingerprints(&live.config, &mut live.built).unwrap();
     // An in-place edit first: it must keep the fingerprints true.
     let body = "content/the-thao/san-choi-bong-da-thieu-nhi-phong-dien.md";
     live.write(
@@ -214,8 +199,8 @@ fn structural_updates_match_a_fresh_build() {
             .read(body)
             .replacen("summary: \"", "summary: \"[Mới] ", 1),
     );
-    let r = live.update_article(body);
-    assert!(matches!(r, Incremental::Applied { .. }), "{r:?}");
+    let r = live.update(&[body]);
+    assert!(matches!(r, Update::InPlace(_)), "{r:?}");
     let steps = [
         // A new date moves the article in every list it is on.
         ("moved date", ARTICLE, "date:", "date: 2022-06-01 09:00"),
@@ -236,8 +221,8 @@ fn structural_updates_match_a_fresh_build() {
     ];
     for (what, rel, key, line) in steps {
         live.set(rel, key, line);
-        let r = live.update_structure();
-        let Incremental::Applied { pages, .. } = r else {
+        let r = live.update(&[rel]);
+        let Update::Replanned(Written { pages, .. }) = r else {
             panic!("{what}: expected an incremental update, got {r:?}")
         };
         let files = live.assert_same_as_fresh(what);
@@ -256,9 +241,12 @@ fn structural_updates_match_a_fresh_build() {
             .join("content/van-hoa/lang-nghe-hu-tieu-cai-rang.md"),
     )
     .unwrap();
-    let r = live.update_structure();
+    let r = live.update(&[
+        "content/kinh-te/moi.md",
+        "content/van-hoa/lang-nghe-hu-tieu-cai-rang.md",
+    ]);
     assert!(
-        matches!(r, Incremental::Applied { .. }),
+        matches!(r, Update::Replanned(_)),
         "new and deleted articles: {r:?}"
     );
     live.assert_same_as_fresh("new and deleted articles");
@@ -267,5 +255,8 @@ fn structural_updates_match_a_fresh_build() {
         "content/suc-khoe/a.md",
         "---\ntitle: Sức khỏe\ndate: 2024-12-29 08:00\n---\n\nx\n",
     );
-    assert_eq!(live.update_structure(), Incremental::NeedsFullBuild);
+    assert_eq!(
+        live.update(&["content/suc-khoe/a.md"]),
+        Update::NeedsFullBuild
+    );
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use bantin::site::{BuildOptions, Progress, build_site};
+use bantin::site::{BuildOptions, Progress, Site};
 
 use super::RootArg;
 
@@ -39,15 +39,13 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     };
     super::remove_staging_on_signal();
     let bar = Bar::new();
-    let built = build_site(
-        &config,
-        &BuildOptions {
-            drafts: args.drafts,
-            output: output.clone(),
-        },
-        &bar,
-    )?;
-    let report = &built.report;
+    let options = BuildOptions {
+        drafts: args.drafts,
+        output: output.clone(),
+    };
+    let mut site = Site::new(config, options);
+    let report = site.build(&bar)?;
+    let report = &report;
     // Buffered: a site with thousands of warnings would otherwise pay a
     // system call per line.
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
@@ -86,7 +84,7 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     // Freeing a whole site's articles, views and templates one allocation
     // at a time takes tens of milliseconds at 100k articles, single-threaded,
     // just before the process exits and the OS frees everything at once.
-    std::mem::forget(built);
+    std::mem::forget(site);
     Ok(ExitCode::SUCCESS)
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use bantin::check::check_output;
-use bantin::site::{BuildOptions, build};
+use bantin::site::{BuildOptions, NoProgress, Site};
 
 use super::RootArg;
 
@@ -40,13 +40,11 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
     };
     if !args.no_build {
         super::remove_staging_on_signal();
-        build(
-            &config,
-            &BuildOptions {
-                drafts: false,
-                output: output.clone(),
-            },
-        )?;
+        let options = BuildOptions {
+            drafts: false,
+            output: output.clone(),
+        };
+        Site::new(config.clone(), options).build(&NoProgress)?;
     } else {
         // A build killed mid-commit left a journal: finish it before reading.
         if bantin::write::recover(&output, &|m| eprintln!("{m}"))? {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use bantin::dates::rfc3339;
 use bantin::load::slash_path;
-use bantin::site::index_site;
+use bantin::site::{BuildOptions, Site};
 
 use super::RootArg;
 
@@ -37,10 +37,14 @@ struct Row<'a> {
 
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     let config = super::load_config(&args.root.root)?;
-    let (index, _, _) = index_site(&config, true)?;
+    let index_with = |drafts| {
+        let output = config.root.join("public");
+        Site::new(config.clone(), BuildOptions { drafts, output }).index()
+    };
+    let index = index_with(true)?;
     // Published articles keep the URLs `build` gives them; drafts could
     // otherwise take a plain slug first and shift them.
-    let (published, _, _) = index_site(&config, false)?;
+    let published = index_with(false)?;
     let published_urls: std::collections::HashMap<&std::path::Path, &str> = published
         .articles
         .iter()

@@ -420,7 +420,8 @@ mod tests {
         parse_raw(text, &rules())
     }
 
-    const SAMPLE: &str = include_str!("../../tests/fixtures/news/content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
+    const SAMPLE: &str =
+        include_str!("../../tests/fixtures/news/content/thoi-su/000_1bcfdb0c6c82e8ea.txt");
 
     #[test]
     fn reads_the_seed_sample() {

@@ -8,7 +8,28 @@ use crate::config::Config;
 use crate::dates::{rfc2822, rfc3339};
 use crate::index::Index;
 
-use super::pages::{List, ListKind, Renderer};
+use super::lists::List;
+use super::urls::normalize_alias;
+
+/// What one RSS or Atom file shows.
+#[derive(Debug, Hash)]
+pub struct Feed<'a> {
+    /// Path of the list the feed follows (`/thoi-su/`).
+    pub base: &'a str,
+    pub title: String,
+    /// Newest first.
+    pub items: &'a [usize],
+}
+
+impl<'a> Feed<'a> {
+    pub fn of(list: &'a List, index: &Index, config: &Config) -> Self {
+        Feed {
+            base: &list.base,
+            title: list.feed_title(index, config),
+            items: list.feed_items(config),
+        }
+    }
+}
 
 /// The sitemap protocol's limit per file.
 pub const SITEMAP_MAX_URLS: usize = 50_000;
@@ -30,27 +51,12 @@ pub fn xml_escape(s: &str) -> String {
     out
 }
 
-fn feed_title(r: &Renderer<'_>, list: &List) -> String {
-    let index = r.index;
-    match list.kind {
-        ListKind::Section(s) => format!("{} - {}", r.config.title, index.sections[s].title),
-        ListKind::Tag(t) => format!("{} - {}", r.config.title, index.tags[t].name),
-        _ => r.config.title.clone(),
-    }
-}
-
-fn items<'l>(r: &Renderer<'_>, list: &'l List) -> &'l [usize] {
-    &list.members[..list.members.len().min(r.config.feeds.limit)]
-}
-
-pub fn rss(r: &Renderer<'_>, list: &List) -> String {
-    let config = r.config;
-    let index = r.index;
+pub fn rss(feed: &Feed<'_>, index: &Index, config: &Config) -> String {
     let mut s = String::with_capacity(8 * 1024);
-    let link = config.url(&list.base);
+    let link = config.url(feed.base);
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     s.push_str("<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n");
-    let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed_title(r, list)));
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed.title));
     let _ = writeln!(s, "<link>{}</link>", xml_escape(&link));
     let desc = if config.description.is_empty() {
         &config.title
@@ -63,9 +69,9 @@ pub fn rss(r: &Renderer<'_>, list: &List) -> String {
     let _ = writeln!(
         s,
         "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>",
-        xml_escape(&config.url(&format!("{}rss.xml", list.base)))
+        xml_escape(&config.url(&format!("{}rss.xml", feed.base)))
     );
-    let members = items(r, list);
+    let members = feed.items;
     if let Some(&newest) = members.first() {
         let _ = writeln!(
             s,
@@ -100,23 +106,17 @@ pub fn rss(r: &Renderer<'_>, list: &List) -> String {
     s
 }
 
-pub fn atom(r: &Renderer<'_>, list: &List) -> String {
-    let config = r.config;
-    let index = r.index;
+pub fn atom(feed: &Feed<'_>, index: &Index, config: &Config) -> String {
     let mut s = String::with_capacity(8 * 1024);
-    let self_url = config.url(&format!("{}atom.xml", list.base));
+    let self_url = config.url(&format!("{}atom.xml", feed.base));
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         s,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">",
         xml_escape(&config.language)
     );
-    let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed_title(r, list)));
-    let _ = writeln!(
-        s,
-        "<link href=\"{}\"/>",
-        xml_escape(&config.url(&list.base))
-    );
+    let _ = writeln!(s, "<title>{}</title>", xml_escape(&feed.title));
+    let _ = writeln!(s, "<link href=\"{}\"/>", xml_escape(&config.url(feed.base)));
     let _ = writeln!(
         s,
         "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>",
@@ -124,7 +124,7 @@ pub fn atom(r: &Renderer<'_>, list: &List) -> String {
     );
     let _ = writeln!(s, "<id>{}</id>", xml_escape(&self_url));
     let _ = writeln!(s, "<generator>bantin</generator>");
-    let members = items(r, list);
+    let members = feed.items;
     let updated = members
         .iter()
         .map(|&i| {
@@ -175,7 +175,7 @@ pub fn atom(r: &Renderer<'_>, list: &List) -> String {
     s
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct SitemapUrl {
     pub loc: String,
     pub lastmod: Option<String>,
@@ -210,9 +210,18 @@ pub fn sitemap_urls(config: &Config, index: &Index, lists: &[List]) -> Vec<Sitem
     urls
 }
 
-pub fn sitemap(urls: &[SitemapUrl], part: usize) -> String {
+/// The URLs of sitemap file `part` (from 0).
+pub fn sitemap_part(urls: &[SitemapUrl], part: usize) -> &[SitemapUrl] {
     let start = part * SITEMAP_MAX_URLS;
-    let chunk = &urls[start.min(urls.len())..(start + SITEMAP_MAX_URLS).min(urls.len())];
+    &urls[start.min(urls.len())..(start + SITEMAP_MAX_URLS).min(urls.len())]
+}
+
+/// How many sitemap files `total` URLs need.
+pub fn sitemap_parts(total: usize) -> usize {
+    total.div_ceil(SITEMAP_MAX_URLS).max(1)
+}
+
+pub fn sitemap(chunk: &[SitemapUrl]) -> String {
     let mut s = String::with_capacity(chunk.len() * 120 + 200);
     s.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for u in chunk {
@@ -226,8 +235,7 @@ pub fn sitemap(urls: &[SitemapUrl], part: usize) -> String {
     s
 }
 
-pub fn sitemap_index(total: usize, config: &Config) -> String {
-    let parts = total.div_ceil(SITEMAP_MAX_URLS);
+pub fn sitemap_index(parts: usize, config: &Config) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -262,15 +270,24 @@ pub fn redirect_page(to: &str) -> String {
     )
 }
 
-/// Netlify / Cloudflare Pages `_redirects`: article aliases as 301s.
-pub fn netlify_redirects(index: &Index, config: &Config) -> String {
-    let base = config.base_path().trim_end_matches('/');
-    let mut s = String::new();
+/// Every article alias with the path it sends to, in article order.
+pub fn aliases(index: &Index) -> Vec<(&str, &str)> {
+    let mut v = Vec::new();
     for (i, a) in index.articles.iter().enumerate() {
         for alias in &a.aliases {
-            let from = super::pages::normalize_alias(alias);
-            let _ = writeln!(s, "{base}{from} {base}{} 301", index.paths[i]);
+            v.push((alias.as_str(), index.paths[i].as_str()));
         }
+    }
+    v
+}
+
+/// Netlify / Cloudflare Pages `_redirects`: article aliases as 301s.
+pub fn netlify_redirects(aliases: &[(&str, &str)], config: &Config) -> String {
+    let base = config.base_path().trim_end_matches('/');
+    let mut s = String::new();
+    for (alias, to) in aliases {
+        let from = normalize_alias(alias);
+        let _ = writeln!(s, "{base}{from} {base}{to} 301");
     }
     s
 }

@@ -2,7 +2,12 @@
 //! the site-wide context) and then shared read-only by every render thread.
 
 pub mod feeds;
+pub mod inputs;
+pub mod lists;
 pub mod pages;
+pub mod plan;
+pub mod state;
+pub mod urls;
 pub mod views;
 
 use std::sync::Arc;

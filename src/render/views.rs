@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::dates::rfc3339;
 use crate::index::{Index, Section, Tag};
 
+use super::urls::{date_path, page_path};
 use super::value;
 
 #[derive(Serialize)]
@@ -36,7 +37,7 @@ pub fn section_view<'a>(s: &'a Section, config: &Config) -> SectionView<'a> {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug, Hash)]
 pub struct TagView<'a> {
     pub name: &'a str,
     pub slug: &'a str,
@@ -177,14 +178,14 @@ pub fn asset_url(src: &str, config: &Config) -> String {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug, Hash)]
 pub struct PageLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Debug, Hash)]
 pub struct Paginator {
     pub number: usize,
     pub total_pages: usize,
@@ -195,15 +196,6 @@ pub struct Paginator {
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
     pub pages: Vec<PageLink>,
-}
-
-/// Path of page `n` of a list whose first page is at `base` (`/tags/x/`).
-pub fn page_path(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
 }
 
 pub fn paginator(base: &str, number: usize, total_items: usize, config: &Config) -> Paginator {
@@ -257,7 +249,7 @@ pub struct SiteView<'a> {
     pub extra: &'a serde_json::Value,
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Debug, Hash)]
 pub struct FeedLink {
     pub kind: &'static str,
     pub title: String,
@@ -282,4 +274,59 @@ pub fn feed_links(base: &str, title: &str, config: &Config) -> Vec<FeedLink> {
         });
     }
     v
+}
+
+/// A year, month or day of the archive with its article count.
+#[derive(Serialize, Debug, Hash)]
+pub struct Period {
+    pub year: i16,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+    pub url: String,
+    pub count: usize,
+}
+
+impl Period {
+    pub fn new(
+        config: &Config,
+        year: i16,
+        month: Option<i8>,
+        day: Option<i8>,
+        count: usize,
+    ) -> Self {
+        Period {
+            year,
+            month,
+            day,
+            url: config.url(&date_path(year, month, day)),
+            count,
+        }
+    }
+}
+
+#[derive(Serialize, Debug, Hash)]
+pub struct ArchiveYear {
+    pub year: i16,
+    pub url: String,
+    pub count: usize,
+    pub months: Vec<Period>,
+}
+
+/// The archive page's years, newest first, each with its months.
+pub fn archive_years(index: &Index, config: &Config) -> Vec<ArchiveYear> {
+    index
+        .years
+        .iter()
+        .rev()
+        .map(|(&y, months)| ArchiveYear {
+            year: y,
+            url: config.url(&date_path(y, None, None)),
+            count: Index::year_count(months),
+            months: months
+                .iter()
+                .rev()
+                .map(|(&m, days)| Period::new(config, y, Some(m), None, Index::month_count(days)))
+                .collect(),
+        })
+        .collect()
 }

@@ -143,7 +143,7 @@ pub fn same_files(config: &Config, output: &Path, files: &[OutputFile]) -> bool 
 }
 
 fn page(config: &Config, index: &Index, tera: &tera::Tera) -> Result<OutputFile, TemplateError> {
-    let output = crate::render::pages::output_file(&format!("/{}/", config.search.path));
+    let output = crate::render::urls::output_file(&format!("/{}/", config.search.path));
     let path = format!("/{}/", config.search.path);
     let mut ctx = tera::Context::new();
     ctx.insert("page_kind", "search");

@@ -3,13 +3,12 @@
 //! Server-Sent Events. Nothing of this reaches `public/`.
 //!
 //! Changes that arrive while a rebuild runs are merged into one next step.
-//! That step takes the cheapest of three paths that is enough:
-//! - an edit that leaves an article in place (same URL, date, section, tags)
-//!   re-parses that one file and re-renders only the pages that show it;
-//! - other article changes (new, deleted, renamed or moved articles, new
-//!   tags) re-render only the pages whose inputs changed;
-//! - anything else (templates, static files, config, files beside articles)
-//!   is a full rebuild, which still writes only the files whose bytes changed.
+//! An edit that leaves an article in place (same URL, date, section, tags)
+//! re-parses that one file; new, deleted or moved articles re-index the site
+//! from the parse cache. Either way only the pages whose inputs changed are
+//! re-rendered (see [`crate::incremental`]). Templates, config, static files
+//! or a new section are a full rebuild, which still writes only the files
+//! whose bytes changed.
 
 pub mod reload;
 pub mod server;
@@ -25,10 +24,7 @@ use anyhow::{Context, Result};
 use notify_debouncer_full::DebounceEventResult;
 
 use crate::config::Config;
-use crate::site::{
-    BuildOptions, Built, Incremental, ParseCache, build_site_with, refresh_fingerprints,
-    update_article, update_structure,
-};
+use crate::site::{BuildOptions, Site, Update, is_article_file};
 use reload::Reload;
 use watch::{ChangeKind, classify};
 
@@ -154,17 +150,8 @@ pub fn run(
         debouncer.watch(p, *mode)?;
     }
 
-    let mut built = None;
-    let mut cache = ParseCache::default();
-    rebuild(
-        &config,
-        &options,
-        &reload,
-        Change::Full,
-        &mut built,
-        &mut cache,
-        log,
-    );
+    let mut site = Site::cached(config, options);
+    rebuild(&mut site, &reload, Change::Full, log);
     let url = format!("http://{host}:{port}/");
     log(&format!("Serving at {url} (Ctrl-C to stop)"));
     if open {
@@ -197,69 +184,46 @@ pub fn run(
         let Ok(first) = rx.recv() else { break };
         let changed = gather(first, &rx, waiting.elapsed() < BURST);
         let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
-        let theme_dir = config.theme_dir();
-        let kinds = classify(paths.iter().copied(), &config.root, &theme_dir);
+        let root = site.config().root.clone();
+        let kinds = classify(paths.iter().copied(), &root, &site.config().theme_dir());
         if kinds.is_empty() {
             continue;
         }
-        if kinds == [ChangeKind::Content]
-            && let Some(b) = built.as_mut()
-        {
-            let t = Instant::now();
-            match update_in_place(&config, b, &paths, &options.output) {
-                Ok(Some((pages, written))) => {
-                    log(&format!(
-                        "updated {} in place: {pages} pages re-rendered, {written} changed, in {:.1} ms",
-                        changed_names(&paths, &config.root),
-                        t.elapsed().as_secs_f64() * 1e3
-                    ));
-                    reload.publish("reload".into());
-                    continue;
-                }
-                Ok(None) => {}
-                Err(e) => {
-                    let msg = format!("{e:#}");
-                    log(&msg);
-                    reload.publish(format!("error:{}", escape_html(&msg)));
-                    continue;
-                }
-            }
-        }
-        // Other content changes (new, deleted, moved articles; new tags):
-        // re-render the pages whose inputs changed. Files beside articles
-        // (images) take the full path, which copies them.
+        // Article files only: re-render the pages whose inputs changed. Files
+        // beside articles (images) take the full path, which copies them.
         let only_articles = paths.iter().all(|p| is_article_file(p) || p.is_dir());
-        if kinds == [ChangeKind::Content]
-            && only_articles
-            && let Some(b) = built.as_mut()
-        {
+        if kinds == [ChangeKind::Content] && only_articles {
             let t = Instant::now();
-            match update_structure(&config, b, &options, &mut cache) {
-                Ok(Incremental::Applied { pages, written }) => {
-                    log(&format!(
-                        "rebuilt ({}, only pages that changed): {pages} pages re-rendered, {written} changed, in {:.1} ms",
-                        changed_names(&paths, &config.root),
-                        t.elapsed().as_secs_f64() * 1e3
-                    ));
-                    reload.publish("reload".into());
-                    continue;
+            let names = changed_names(&paths, &root);
+            let done = match site.update(&paths) {
+                Ok(Update::InPlace(w)) => Some((format!("updated {names} in place"), w)),
+                Ok(Update::Replanned(w)) => {
+                    Some((format!("rebuilt ({names}, only pages that changed)"), w))
                 }
-                Ok(Incremental::NeedsFullBuild) => {}
+                Ok(Update::NeedsFullBuild) => None,
                 Err(e) => {
                     let msg = format!("{e:#}");
                     log(&msg);
                     reload.publish(format!("error:{}", escape_html(&msg)));
                     continue;
                 }
+            };
+            if let Some((what, w)) = done {
+                log(&format!(
+                    "{what}: {} pages re-rendered, {} changed, in {:.1} ms",
+                    w.pages,
+                    w.written,
+                    t.elapsed().as_secs_f64() * 1e3
+                ));
+                reload.publish("reload".into());
+                continue;
             }
         }
         if kinds.contains(&ChangeKind::Config) {
-            match crate::config::Config::load(&config.root) {
+            match crate::config::Config::load(&root) {
                 Ok(mut c) => {
-                    c.set_base_url(&config.base_url)?;
-                    config = c;
-                    // Parsing depends on the config (timezone, tag rules).
-                    cache.clear();
+                    c.set_base_url(&site.config().base_url)?;
+                    site.set_config(c);
                 }
                 Err(e) => {
                     log(&format!("error: {e:#}"));
@@ -269,7 +233,7 @@ pub fn run(
             }
         }
         // A new static/ or templates/ folder, or another theme: watch it.
-        let now = watch_list(&config);
+        let now = watch_list(site.config());
         if now != watched {
             for (p, _) in &watched {
                 let _ = debouncer.unwatch(p);
@@ -289,9 +253,7 @@ pub fn run(
         } else {
             Change::Files(&paths)
         };
-        rebuild(
-            &config, &options, &reload, change, &mut built, &mut cache, log,
-        );
+        rebuild(&mut site, &reload, change, log);
     }
     drop(private);
     Ok(())
@@ -354,10 +316,6 @@ enum Change<'a> {
     Files(&'a [&'a Path]),
 }
 
-fn is_article_file(p: &Path) -> bool {
-    p.extension().is_some_and(|e| e == "md" || e == "txt")
-}
-
 /// The changed files, relative to the site, for the terminal.
 fn changed_names(paths: &[&Path], root: &Path) -> String {
     let names: Vec<String> = paths
@@ -390,57 +348,21 @@ fn open_browser(url: &str) {
     }
 }
 
-/// Applies content edits in place; None when a full build is needed.
-fn update_in_place(
-    config: &Config,
-    built: &mut Built,
-    paths: &[&Path],
-    output: &Path,
-) -> Result<Option<(usize, usize)>> {
-    // Only edits of article files can be applied in place.
-    if paths.is_empty() || !paths.iter().all(|p| is_article_file(p)) {
-        return Ok(None);
-    }
-    let (mut pages, mut written) = (0, 0);
-    for f in paths {
-        let Ok(rel) = f.strip_prefix(&config.root) else {
-            return Ok(None);
-        };
-        match update_article(config, built, rel, output)? {
-            Incremental::Applied {
-                pages: p,
-                written: w,
-            } => {
-                pages += p;
-                written += w;
-            }
-            Incremental::NeedsFullBuild => return Ok(None),
-        }
-    }
-    Ok(Some((pages, written)))
-}
-
-fn rebuild(
-    config: &Config,
-    options: &BuildOptions,
-    reload: &Reload,
-    change: Change<'_>,
-    built: &mut Option<Built>,
-    cache: &mut ParseCache,
-    log: &(dyn Fn(&str) + Sync),
-) {
+/// A full build (reusing the parse cache) and its report to the terminal
+/// and to open pages.
+fn rebuild(site: &mut Site, reload: &Reload, change: Change<'_>, log: &(dyn Fn(&str) + Sync)) {
     let t = Instant::now();
-    match build_site_with(config, options, &crate::site::NoProgress, Some(cache)) {
-        Ok(b) => {
+    match site.build(&crate::site::NoProgress) {
+        Ok(report) => {
             let what = match change {
                 Change::Full => "site".to_string(),
                 Change::CssOnly => "stylesheets".to_string(),
-                Change::Files(paths) => changed_names(paths, &config.root),
+                Change::Files(paths) => changed_names(paths, &site.config().root),
             };
             log(&format!(
                 "rebuilt ({what}): {} pages, {} changed, in {} ms",
-                b.report.files,
-                b.report.stats.written,
+                report.files,
+                report.stats.written,
                 t.elapsed().as_millis()
             ));
             reload.publish(if matches!(change, Change::CssOnly) {
@@ -448,11 +370,6 @@ fn rebuild(
             } else {
                 "reload".into()
             });
-            let mut b = b;
-            if let Err(e) = refresh_fingerprints(config, &mut b) {
-                log(&format!("{e:#}"));
-            }
-            *built = Some(b);
         }
         Err(e) => {
             let msg = format!("{e:#}");
