@@ -68,6 +68,9 @@ pub fn replaces_in_place(old: &Article, new: &Article) -> bool {
         && (new.explicit_slug.is_some() || new.title_slug == old.title_slug)
         && new.aliases == old.aliases
         && new.draft == old.draft
+        // Publishing decisions are made when the site is indexed.
+        && new.expires == old.expires
+        && new.standalone == old.standalone
 }
 
 /// Fingerprints every planned file and notes which files show each article.

@@ -25,6 +25,81 @@ use crate::write::{StagedOutput, WriteStats};
 pub struct BuildOptions {
     pub drafts: bool,
     pub output: PathBuf,
+    /// Also publish articles dated after now (a preview of scheduled ones).
+    pub future: bool,
+    /// The build's "now" (`--now`, `SOURCE_DATE_EPOCH`); None reads the
+    /// system clock at each build, as `serve` must.
+    pub now: Option<jiff::Timestamp>,
+}
+
+impl BuildOptions {
+    /// Published articles only, into `output`, at the system clock's now.
+    pub fn new(output: PathBuf) -> Self {
+        BuildOptions {
+            drafts: false,
+            output,
+            future: false,
+            now: None,
+        }
+    }
+}
+
+/// What the clock held back or took down in a build, and when it next
+/// changes the site, so a cron job (or `serve`, by itself) rebuilds then.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// Articles dated after now, not published yet.
+    pub scheduled: usize,
+    /// Articles past their `expires:` time, taken down.
+    pub expired: usize,
+    /// The next moment an article goes live or expires, and which one.
+    pub next: Option<(jiff::Timestamp, PathBuf, ScheduleEvent)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleEvent {
+    GoesLive,
+    Expires,
+}
+
+/// Leaves out of the site what must not be published at `now`: articles
+/// dated later (embargoed, scheduled) unless `future`, and articles whose
+/// `expires:` time has passed. This is the only place that decides it, so
+/// no list, feed, sitemap, archive or search file can show such an article.
+fn apply_schedule(
+    articles: Vec<Article>,
+    now: jiff::Timestamp,
+    future: bool,
+) -> (Vec<Article>, Schedule) {
+    let mut schedule = Schedule::default();
+    let mut consider = |t: jiff::Timestamp, a: &Article, ev: ScheduleEvent| {
+        if schedule
+            .next
+            .as_ref()
+            .is_none_or(|(n, p, _)| (t, &a.source) < (*n, p))
+        {
+            schedule.next = Some((t, a.source.clone(), ev));
+        }
+    };
+    let mut kept = Vec::with_capacity(articles.len());
+    for a in articles {
+        let date = a.date.timestamp();
+        let expires = a.expires.as_ref().map(|e| e.timestamp());
+        if expires.is_some_and(|e| e <= now) {
+            schedule.expired += 1;
+            continue;
+        }
+        if date > now && !future {
+            schedule.scheduled += 1;
+            consider(date, &a, ScheduleEvent::GoesLive);
+            continue;
+        }
+        if let Some(e) = expires {
+            consider(e, &a, ScheduleEvent::Expires);
+        }
+        kept.push(a);
+    }
+    (kept, schedule)
 }
 
 /// Told how far rendering is, so a terminal can draw a progress bar (the
@@ -57,6 +132,7 @@ pub struct Timings {
 #[derive(Debug)]
 pub struct BuildReport {
     pub articles: usize,
+    pub schedule: Schedule,
     pub files: usize,
     pub stats: WriteStats,
     pub warnings: Vec<Warning>,
@@ -201,19 +277,21 @@ fn parse_content(
 /// Parses and indexes the site: everything up to rendering.
 fn index_content(
     config: &Config,
-    drafts: bool,
+    options: &BuildOptions,
     cache: Option<&mut ParseCache>,
-) -> Result<(Index, Vec<SourceFile>, Timings)> {
-    let (parsed, load, parse) = parse_content(config, drafts, cache)?;
+) -> Result<(Index, Vec<SourceFile>, Timings, Schedule)> {
+    let (parsed, load, parse) = parse_content(config, options.drafts, cache)?;
     let t = Instant::now();
-    let index = build_index(parsed.articles, &parsed.sections, config).map_err(ContentErrors)?;
+    let now = options.now.unwrap_or_else(jiff::Timestamp::now);
+    let (articles, schedule) = apply_schedule(parsed.articles, now, options.future);
+    let index = build_index(articles, &parsed.sections, config).map_err(ContentErrors)?;
     let timings = Timings {
         load,
         parse,
         index: t.elapsed(),
         ..Default::default()
     };
-    Ok((index, parsed.assets, timings))
+    Ok((index, parsed.assets, timings, schedule))
 }
 
 /// What [`Site::update`] did.
@@ -239,6 +317,8 @@ pub struct Site {
     /// build time for nothing.
     cache: Option<ParseCache>,
     built: Option<Rendered>,
+    /// As of the last build or re-index.
+    schedule: Schedule,
 }
 
 impl Site {
@@ -248,7 +328,14 @@ impl Site {
             options,
             cache: None,
             built: None,
+            schedule: Schedule::default(),
         }
+    }
+
+    /// When the clock next changes what is published (an article goes live
+    /// or expires), as of the last build: `serve` rebuilds by itself then.
+    pub fn next_scheduled(&self) -> Option<jiff::Timestamp> {
+        self.schedule.next.as_ref().map(|(t, _, _)| *t)
     }
 
     /// A site that is built again and again (`serve`): files unchanged since
@@ -277,18 +364,22 @@ impl Site {
 
     /// Parses and indexes the site without rendering it.
     pub fn index(&mut self) -> Result<Index> {
-        index_content(&self.config, self.options.drafts, self.cache.as_mut()).map(|r| r.0)
+        index_content(&self.config, &self.options, self.cache.as_mut()).map(|r| r.0)
     }
 
     /// The whole build, into the output folder; keeps what `update` needs.
     pub fn build(&mut self, progress: &dyn Progress) -> Result<BuildReport> {
         self.built = None;
+        // A failed build has no schedule: `serve` waits for an edit rather
+        // than retry the same failure at a past deadline.
+        self.schedule = Schedule::default();
         let (mut built, report) =
             build_into(&self.config, &self.options, progress, self.cache.as_mut())?;
         if self.cache.is_some() {
             built.prepare_updates(&self.config)?;
         }
         self.built = Some(built);
+        self.schedule = report.schedule.clone();
         Ok(report)
     }
 
@@ -302,6 +393,7 @@ impl Site {
             options,
             cache,
             built,
+            schedule,
         } = self;
         let Some(rendered) = built.as_mut() else {
             return Ok(Update::NeedsFullBuild);
@@ -319,7 +411,9 @@ impl Site {
                     .map(Update::InPlace)
             })(),
             None => {
-                let (index, assets, _) = index_content(config, options.drafts, cache.as_mut())?;
+                let (index, assets, _, new_schedule) =
+                    index_content(config, options, cache.as_mut())?;
+                *schedule = new_schedule;
                 let theme = theme_with_assets(config, &assets)?;
                 let state = RenderState::new(config, &index, &theme)?;
                 match rendered.replace_index(config, index, theme, state) {
@@ -391,7 +485,7 @@ fn build_into(
     progress: &dyn Progress,
     cache: Option<&mut ParseCache>,
 ) -> Result<(Rendered, BuildReport)> {
-    let (mut index, assets, mut timings) = index_content(config, options.drafts, cache)?;
+    let (mut index, assets, mut timings, schedule) = index_content(config, options, cache)?;
     let t = Instant::now();
     let theme = theme_with_assets(config, &assets)?;
     let state = RenderState::new(config, &index, &theme)?;
@@ -443,6 +537,7 @@ fn build_into(
     }
     let report = BuildReport {
         articles: index.articles.len(),
+        schedule,
         files,
         stats,
         warnings: std::mem::take(&mut index.warnings),

@@ -6,8 +6,8 @@ mod common;
 use common::*;
 use serde_json::Value;
 
-const KEYS: [&str; 8] = [
-    "source", "url", "title", "date", "section", "tags", "authors", "draft",
+const KEYS: [&str; 9] = [
+    "source", "url", "title", "date", "section", "tags", "authors", "draft", "status",
 ];
 
 fn list(site: &Site, extra: &[&str]) -> Run {
@@ -86,7 +86,8 @@ fn list_json_has_one_object_per_article_with_exactly_the_documented_keys() {
             "section": "thoi-su",
             "tags": [],
             "authors": ["Kiều Chinh"],
-            "draft": false
+            "draft": false,
+            "status": "published"
         })
     );
     // An offset date is shown in site time.
@@ -122,17 +123,20 @@ fn list_csv_has_a_header_and_quotes_fields() {
     let site = Site::fixture("news");
     let r = list(&site, &["--format", "csv"]);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines[0], "source,url,title,date,section,tags,authors,draft");
+    assert_eq!(
+        lines[0],
+        "source,url,title,date,section,tags,authors,draft,status"
+    );
     assert_eq!(lines.len(), 10);
     assert!(r.stdout.ends_with('\n'));
     assert!(lines.contains(
-        &"content/thoi-su/gia-xang.md,https://example.org/thoi-su/gia-xang-tang-giam/,\"Giá \"\"xăng\"\" <tăng> & giảm\",2024-02-10T08:00:00+07:00,thoi-su,cần thơ; Đô thị,,false"
+        &"content/thoi-su/gia-xang.md,https://example.org/thoi-su/gia-xang-tang-giam/,\"Giá \"\"xăng\"\" <tăng> & giảm\",2024-02-10T08:00:00+07:00,thoi-su,cần thơ; Đô thị,,false,published"
     ));
     assert!(lines.contains(
-        &"content/thoi-su/000_1bcfdb0c6c82e8ea.txt,https://example.org/thoi-su/phoi-hop-giu-gin-an-ninh-trat-tu-linh-vuc-lao-dong-cong-doan/,\"Phối hợp giữ gìn an ninh trật tự lĩnh vực lao động, công đoàn\",2024-03-04T18:48:00+07:00,thoi-su,,Kiều Chinh,false"
+        &"content/thoi-su/000_1bcfdb0c6c82e8ea.txt,https://example.org/thoi-su/phoi-hop-giu-gin-an-ninh-trat-tu-linh-vuc-lao-dong-cong-doan/,\"Phối hợp giữ gìn an ninh trật tự lĩnh vực lao động, công đoàn\",2024-03-04T18:48:00+07:00,thoi-su,,Kiều Chinh,false,published"
     ));
     assert!(lines.contains(
-        &"content/gioi-thieu.md,https://example.org/gioi-thieu/,Giới thiệu,2023-06-01T09:00:00+07:00,,,,false"
+        &"content/gioi-thieu.md,https://example.org/gioi-thieu/,Giới thiệu,2023-06-01T09:00:00+07:00,,,,false,published"
     ));
     // Same rows, same order as JSON.
     let json: Value = serde_json::from_str(&list(&site, &[]).stdout).unwrap();

@@ -43,10 +43,7 @@ impl Live {
         let root = tmp.path().join("site");
         copy_dir(&fixture_dir("example"), &root);
         let config = Config::load(&root).unwrap();
-        let opts = BuildOptions {
-            drafts: false,
-            output: tmp.path().join("live"),
-        };
+        let opts = BuildOptions::new(tmp.path().join("live"));
         let mut site = Site::cached(config.clone(), opts);
         site.build(&NoProgress).unwrap();
         Live {
@@ -98,10 +95,7 @@ impl Live {
     #[track_caller]
     fn assert_same_as_fresh(&self, what: &str) -> usize {
         let fresh = self.tmp.join(format!("fresh-{what}"));
-        let opts = BuildOptions {
-            drafts: false,
-            output: fresh.clone(),
-        };
+        let opts = BuildOptions::new(fresh.clone());
         Site::new(self.config.clone(), opts)
             .build(&NoProgress)
             .unwrap();

@@ -25,6 +25,8 @@ pub(crate) struct BuildArgs {
     /// Print the time each stage took.
     #[arg(long)]
     pub(crate) timings: bool,
+    #[command(flatten)]
+    pub(crate) clock: super::ClockArgs,
 }
 
 pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
@@ -42,7 +44,11 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         drafts: args.drafts,
         output: output.clone(),
+        future: args.clock.future,
+        now: Some(args.clock.now()?),
     };
+    let tz = config.timezone.clone();
+    let root = config.root.clone();
     let mut site = Site::new(config, options);
     let report = site.build(&bar)?;
     let report = &report;
@@ -81,6 +87,7 @@ pub(crate) fn run(args: BuildArgs) -> anyhow::Result<ExitCode> {
         },
         start.elapsed().as_secs_f64()
     )?;
+    super::print_schedule(&mut err, &report.schedule, &tz, &root)?;
     // Freeing a whole site's articles, views and templates one allocation
     // at a time takes tens of milliseconds at 100k articles, single-threaded,
     // just before the process exits and the OS frees everything at once.

@@ -27,6 +27,8 @@ pub(crate) struct CheckArgs {
     /// Also print every external link (they are never fetched).
     #[arg(long)]
     pub(crate) external: bool,
+    #[command(flatten)]
+    pub(crate) clock: super::ClockArgs,
 }
 
 pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
@@ -43,6 +45,8 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         let options = BuildOptions {
             drafts: false,
             output: output.clone(),
+            future: args.clock.future,
+            now: Some(args.clock.now()?),
         };
         Site::new(config.clone(), options).build(&NoProgress)?;
     } else {

@@ -21,6 +21,10 @@ pub(crate) struct ListArgs {
     pub(crate) root: RootArg,
     #[arg(long, value_enum, default_value = "json")]
     pub(crate) format: Format,
+    /// Decide what is scheduled or expired as of this time (RFC 3339);
+    /// SOURCE_DATE_EPOCH is read too.
+    #[arg(long)]
+    pub(crate) now: Option<String>,
 }
 
 #[derive(serde::Serialize)]
@@ -33,18 +37,27 @@ struct Row<'a> {
     tags: &'a [String],
     authors: &'a [String],
     draft: bool,
+    /// `published`, `draft`, `scheduled` (dated after now) or `expired`.
+    status: &'static str,
 }
 
 pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
     let config = super::load_config(&args.root.root)?;
-    let index_with = |drafts| {
-        let output = config.root.join("public");
-        Site::new(config.clone(), BuildOptions { drafts, output }).index()
+    let now = bantin::clock::now(args.now.as_deref())?;
+    let index_with = |drafts, now| {
+        let options = BuildOptions {
+            drafts,
+            future: drafts,
+            now: Some(now),
+            ..BuildOptions::new(config.root.join("public"))
+        };
+        Site::new(config.clone(), options).index()
     };
-    let index = index_with(true)?;
+    // Everything: drafts, scheduled and (as of the dawn of time) nothing expired.
+    let index = index_with(true, jiff::Timestamp::MIN)?;
     // Published articles keep the URLs `build` gives them; drafts could
     // otherwise take a plain slug first and shift them.
-    let published = index_with(false)?;
+    let published = index_with(false, now)?;
     let published_urls: std::collections::HashMap<&std::path::Path, &str> = published
         .articles
         .iter()
@@ -69,6 +82,15 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
             tags: &a.tags,
             authors: &a.authors,
             draft: a.draft,
+            status: if a.draft {
+                "draft"
+            } else if a.expires.as_ref().is_some_and(|e| e.timestamp() <= now) {
+                "expired"
+            } else if a.date.timestamp() > now {
+                "scheduled"
+            } else {
+                "published"
+            },
         })
         .collect();
     let mut out = std::io::stdout().lock();
@@ -79,7 +101,10 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
             writeln!(out)?;
         }
         Format::Csv => {
-            writeln!(out, "source,url,title,date,section,tags,authors,draft")?;
+            writeln!(
+                out,
+                "source,url,title,date,section,tags,authors,draft,status"
+            )?;
             for r in &rows {
                 let fields = [
                     r.source.clone(),
@@ -90,6 +115,7 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
                     r.tags.join("; "),
                     r.authors.join("; "),
                     r.draft.to_string(),
+                    r.status.to_string(),
                 ];
                 let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
                 writeln!(out, "{}", line.join(","))?;

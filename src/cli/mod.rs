@@ -64,6 +64,59 @@ pub(crate) fn load_config(root: &std::path::Path) -> anyhow::Result<bantin::conf
     bantin::config::Config::load(&root)
 }
 
+/// The build's clock, shared by the commands that publish.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ClockArgs {
+    /// Build as if it were this time (RFC 3339, e.g. 2024-09-16T12:00:00+07:00);
+    /// SOURCE_DATE_EPOCH is read too. Decides what is scheduled or expired.
+    #[arg(long)]
+    pub(crate) now: Option<String>,
+    /// Also publish articles dated in the future (a preview of scheduled ones).
+    #[arg(long)]
+    pub(crate) future: bool,
+}
+
+impl ClockArgs {
+    pub(crate) fn now(&self) -> anyhow::Result<jiff::Timestamp> {
+        bantin::clock::now(self.now.as_deref())
+    }
+}
+
+/// What the clock held back, and when to build again so the next scheduled
+/// article goes live on time (for a cron job or CI schedule).
+pub(crate) fn print_schedule(
+    out: &mut impl std::io::Write,
+    schedule: &bantin::site::Schedule,
+    tz: &jiff::tz::TimeZone,
+    root: &std::path::Path,
+) -> std::io::Result<()> {
+    if schedule.expired > 0 {
+        writeln!(
+            out,
+            "{} expired article{} taken down",
+            schedule.expired,
+            if schedule.expired == 1 { "" } else { "s" }
+        )?;
+    }
+    if let Some((at, path, event)) = &schedule.next {
+        let when = at
+            .to_zoned_datetime(tz.clone())
+            .strftime("%Y-%m-%d %H:%M %:z");
+        let path = path.strip_prefix(root).unwrap_or(path).display();
+        let what = match event {
+            bantin::site::ScheduleEvent::GoesLive => "goes live",
+            bantin::site::ScheduleEvent::Expires => "expires",
+        };
+        writeln!(
+            out,
+            "{} scheduled article{} not published yet; next: {path} {what} at {when}: build again then",
+            schedule.scheduled,
+            if schedule.scheduled == 1 { "" } else { "s" },
+        )?;
+    }
+    Ok(())
+}
+
 /// Ctrl-C and SIGTERM during a build: let a commit in progress finish,
 /// remove the staging folder, exit 130 (128 + SIGINT, as shells expect).
 pub(crate) fn remove_staging_on_signal() {

@@ -19,6 +19,10 @@ pub(crate) struct ServeArgs {
     /// Include articles marked `draft: true`.
     #[arg(long)]
     pub(crate) drafts: bool,
+    /// Also show articles dated in the future (otherwise each appears by
+    /// itself when its time comes).
+    #[arg(long)]
+    pub(crate) future: bool,
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
@@ -28,6 +32,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         &args.bind,
         args.port,
         args.drafts,
+        args.future,
         args.open,
         &|line| eprintln!("{line}"),
     )?;

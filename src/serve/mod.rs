@@ -101,6 +101,7 @@ pub fn run(
     bind: &str,
     port: u16,
     drafts: bool,
+    future: bool,
     open: bool,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
@@ -138,6 +139,9 @@ pub fn run(
     let reload = Arc::new(Reload::new());
     let options = BuildOptions {
         drafts,
+        future,
+        // The real clock at each build: scheduled articles go live by themselves.
+        now: None,
         output: out.clone(),
     };
 
@@ -181,7 +185,23 @@ pub fn run(
 
     loop {
         let waiting = Instant::now();
-        let Ok(first) = rx.recv() else { break };
+        // Sleep until the next change on disk, or until a scheduled article
+        // goes live (or expires), whichever comes first.
+        let next = match site.next_scheduled() {
+            Some(at) => {
+                let ms = at.as_millisecond() - jiff::Timestamp::now().as_millisecond();
+                rx.recv_timeout(Duration::from_millis(ms.max(0) as u64 + 1))
+            }
+            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+        };
+        let first = match next {
+            Ok(batch) => batch,
+            Err(RecvTimeoutError::Timeout) => {
+                rebuild(&mut site, &reload, Change::Scheduled, log);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         let changed = gather(first, &rx, waiting.elapsed() < BURST);
         let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let root = site.config().root.clone();
@@ -312,6 +332,8 @@ fn gather(
 #[derive(Clone, Copy)]
 enum Change<'a> {
     Full,
+    /// The clock reached a scheduled article's time.
+    Scheduled,
     CssOnly,
     Files(&'a [&'a Path]),
 }
@@ -356,6 +378,7 @@ fn rebuild(site: &mut Site, reload: &Reload, change: Change<'_>, log: &(dyn Fn(&
         Ok(report) => {
             let what = match change {
                 Change::Full => "site".to_string(),
+                Change::Scheduled => "scheduled publishing".to_string(),
                 Change::CssOnly => "stylesheets".to_string(),
                 Change::Files(paths) => changed_names(paths, &site.config().root),
             };
