@@ -40,6 +40,24 @@ struct RawConfig {
     limits: RawLimits,
     #[serde(default)]
     search: RawSearch,
+    #[serde(default)]
+    footer: Footer,
+}
+
+/// What a Vietnamese news site must show at the foot of every page: its
+/// press licence, editor-in-chief, address and contact. Empty ones are not
+/// shown.
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Footer {
+    #[serde(default)]
+    pub licence: String,
+    #[serde(default)]
+    pub editor_in_chief: String,
+    #[serde(default)]
+    pub address: String,
+    #[serde(default)]
+    pub contact: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -191,6 +209,7 @@ pub struct Config {
     pub raw: RawRules,
     pub tag_rules: Vec<TagRule>,
     pub limits: Limits,
+    pub footer: Footer,
     pub search: Search,
 }
 
@@ -410,6 +429,12 @@ impl Config {
             raw: rules,
             tag_rules: raw.tag_rules,
             limits,
+            footer: Footer {
+                licence: crate::text::nfc(raw.footer.licence.trim()),
+                editor_in_chief: crate::text::nfc(raw.footer.editor_in_chief.trim()),
+                address: crate::text::nfc(raw.footer.address.trim()),
+                contact: crate::text::nfc(raw.footer.contact.trim()),
+            },
             search,
         })
     }

@@ -71,6 +71,9 @@ pub fn replaces_in_place(old: &Article, new: &Article) -> bool {
         // Publishing decisions are made when the site is indexed.
         && new.expires == old.expires
         && new.standalone == old.standalone
+        && new.menu == old.menu
+        // A menu page's title is on every page.
+        && (new.menu.is_none() || new.title == old.title)
 }
 
 /// Fingerprints every planned file and notes which files show each article.

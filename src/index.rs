@@ -49,6 +49,10 @@ pub type Months = BTreeMap<i8, Days>;
 ///   newest first and in ascending article number.
 /// - `sections[section_of[i]].members[section_pos[i]] == i`.
 /// - `by_source` maps each article's `source` back to `i`.
+/// - Standalone pages (`Article::standalone`: About, Contact) are in no
+///   list: not in a section's `members`, a tag or `years`, and have no
+///   neighbours; `section_of` still names their folder's section (for the
+///   URL), with `section_pos` 0.
 /// - Replacing an article in place is only valid when its date, section,
 ///   tags, slug and aliases are unchanged; anything else needs a new index.
 #[derive(Debug)]
@@ -83,6 +87,9 @@ impl Index {
     /// section, or among the top-level articles for one outside any section,
     /// so a change in one group never changes the links of another.
     pub fn neighbours(&self, i: usize) -> (Option<usize>, Option<usize>) {
+        if self.articles[i].standalone {
+            return (None, None);
+        }
         match self.section_of[i] {
             Some(s) => {
                 let members = &self.sections[s].members;
@@ -93,7 +100,8 @@ impl Index {
                 )
             }
             None => {
-                let top = |j: &usize| self.section_of[*j].is_none();
+                let top =
+                    |j: &usize| self.section_of[*j].is_none() && !self.articles[*j].standalone;
                 (
                     (i + 1..self.articles.len()).find(top),
                     (0..i).rev().find(top),
@@ -133,7 +141,10 @@ pub fn build_index(
         .collect();
     for (i, a) in articles.iter().enumerate() {
         if let Some(s) = &a.section {
-            section_keys.entry(s.clone()).or_default().push(i);
+            let members = section_keys.entry(s.clone()).or_default();
+            if !a.standalone {
+                members.push(i);
+            }
         }
     }
     let mut sections: Vec<Section> = section_keys
@@ -192,6 +203,19 @@ pub fn build_index(
             section_pos[i] = pos;
         }
     }
+    // A page in a section's folder takes the section's URL, not its lists.
+    let section_at: HashMap<&str, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(si, s)| (s.key.as_str(), si))
+        .collect();
+    for (i, a) in articles.iter().enumerate() {
+        if a.standalone
+            && let Some(key) = &a.section
+        {
+            section_of[i] = section_at.get(key.as_str()).copied();
+        }
+    }
 
     let (slugs, paths, mut warnings) = assign_urls(&articles, &section_of, &sections, config)?;
 
@@ -205,7 +229,7 @@ pub fn build_index(
     // Tags: spellings that slug the same are one tag.
     // slug -> (spelling -> (uses, first article using it), members)
     let mut by_slug: BTreeMap<String, (Spellings<'_>, Vec<usize>)> = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
+    for (i, a) in articles.iter().enumerate().filter(|(_, a)| !a.standalone) {
         let mut seen = Vec::new();
         for t in &a.tags {
             let slug = slug_of[t.as_str()].clone();
@@ -261,6 +285,9 @@ pub fn build_index(
     let article_tags = articles
         .iter()
         .map(|a| {
+            if a.standalone {
+                return Vec::new();
+            }
             let mut v: Vec<usize> = Vec::with_capacity(a.tags.len());
             for t in &a.tags {
                 let p = tag_pos[slug_of[t.as_str()].as_str()];
@@ -273,7 +300,7 @@ pub fn build_index(
         .collect();
 
     let mut years: BTreeMap<i16, Months> = BTreeMap::new();
-    for (i, a) in articles.iter().enumerate() {
+    for (i, a) in articles.iter().enumerate().filter(|(_, a)| !a.standalone) {
         years
             .entry(a.date.year())
             .or_default()

@@ -261,7 +261,10 @@ fn parse_content(
                 if a.draft && !drafts {
                     return Ok(Some(Item::Draft));
                 }
-                crate::tag_rules::apply(&mut a, &text, &config.tag_rules);
+                // A standalone page (About) is not news: no automatic tags.
+                if !a.standalone {
+                    crate::tag_rules::apply(&mut a, &text, &config.tag_rules);
+                }
                 Ok(Some(Item::Article(Box::new(a))))
             }
             SourceRole::Asset => unreachable!("handled above"),
@@ -468,7 +471,9 @@ fn edits_in_place(
         let old = &index.articles[i];
         let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)
             .map_err(ContentErrors)?;
-        crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
+        if !new.standalone {
+            crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
+        }
         if !replaces_in_place(old, &new) {
             return Ok(None);
         }

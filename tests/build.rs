@@ -48,10 +48,6 @@ fn every_page_kind_is_written_and_nothing_else() {
     let run = site.build_ok(&[]);
     assert_eq!(run.warnings(), Vec::<&str>::new());
     let expected = [
-        "2023/06/01/index.html",
-        "2023/06/01/page/1/index.html",
-        "2023/06/index.html",
-        "2023/06/page/1/index.html",
         "2023/11/15/index.html",
         "2023/11/15/page/1/index.html",
         "2023/11/index.html",
@@ -219,7 +215,8 @@ fn home_is_paginated_and_page_1_redirects_home() {
         urls(&[A5, A6])
     );
     let last = site.read("page/4/index.html");
-    assert_eq!(article_links(&last), urls(&[A7, A8]));
+    // The top-level page (A8) is not news: in no list.
+    assert_eq!(article_links(&last), urls(&[A7]));
     assert!(last.contains(&format!("<a href=\"{BASE}page/3/\" rel=\"prev\">")));
     assert!(!last.contains("rel=\"next\""));
     assert!(!site.exists("page/5/index.html"));
@@ -353,14 +350,9 @@ fn date_archives_hold_their_articles() {
         article_links(&site.read("2024/03/04/index.html")),
         urls(&[A2])
     );
-    assert_eq!(
-        article_links(&site.read("2023/index.html")),
-        urls(&[A7, A8])
-    );
-    assert_eq!(
-        article_links(&site.read("2023/06/01/index.html")),
-        urls(&[A8])
-    );
+    // The top-level page (A8) is in no date archive.
+    assert_eq!(article_links(&site.read("2023/index.html")), urls(&[A7]));
+    assert!(!site.exists("2023/06/01/index.html"));
     // Month pages list their days, oldest first.
     let feb = site.read("2024/02/index.html");
     let days: Vec<String> = attr_values(main_of(&feb), "href")
@@ -377,15 +369,11 @@ fn date_archives_hold_their_articles() {
         ),
         (
             "2023/",
-            "Năm <time datetime=\"2023\">2023</time></a> <span class=\"count\">2 bài viết</span>",
+            "Năm <time datetime=\"2023\">2023</time></a> <span class=\"count\">1 bài viết</span>",
         ),
         (
             "2024/01/",
             "Tháng <time datetime=\"2024-01\">1/2024</time></a> <span class=\"count\">2<",
-        ),
-        (
-            "2023/06/",
-            "Tháng <time datetime=\"2023-06\">6/2023</time></a> <span class=\"count\">1<",
         ),
     ] {
         let want = format!("<a href=\"{BASE}{url}\">{text}");
@@ -405,7 +393,7 @@ fn archives_use_the_site_timezone_date() {
     assert!(main_of(&day).contains("<p class=\"count\">2 bài viết</p>"));
     assert!(!site.files().iter().any(|f| f.starts_with("2023/12/")));
     let y2023 = site.read("2023/index.html");
-    assert!(main_of(&y2023).contains("<p class=\"count\">2 bài viết</p>"));
+    assert!(main_of(&y2023).contains("<p class=\"count\">1 bài viết</p>"));
     let a6 = site.read(&format!("{A6}index.html"));
     assert!(a6.contains(
         "<time datetime=\"2024-01-01T06:30:00+07:00\">Thứ Hai, 01/01/2024 - 06:30</time>"
@@ -420,7 +408,8 @@ fn archives_use_the_site_timezone_date() {
 #[test]
 fn feeds_are_well_formed_and_hold_the_newest_articles() {
     let site = news();
-    let all = [T1, T2, T3, T4, T5, T6, T7, T8];
+    // Not T8: the top-level page is not news.
+    let all = [T1, T2, T3, T4, T5, T6, T7];
     for (feed, title, items) in [
         ("rss.xml", "Báo Thử Nghiệm", &all[..]),
         (
@@ -464,11 +453,11 @@ fn feeds_are_well_formed_and_hold_the_newest_articles() {
     let rss = site.read("rss.xml");
     assert_eq!(
         child_texts(&rss, "item", "link"),
-        urls(&[A1, A2, A3, A4, A5, A6, A7, A8])
+        urls(&[A1, A2, A3, A4, A5, A6, A7])
     );
     assert_eq!(
         child_texts(&rss, "item", "guid"),
-        urls(&[A1, A2, A3, A4, A5, A6, A7, A8])
+        urls(&[A1, A2, A3, A4, A5, A6, A7])
     );
     assert!(rss.contains("<lastBuildDate>Tue, 05 Mar 2024 09:15:00 +0700</lastBuildDate>"));
     assert!(
@@ -531,9 +520,10 @@ fn feeds_hold_at_most_20_items() {
     assert_eq!(child_texts(&site.read("atom.xml"), "entry", "title"), want);
     let section = site.read("tin-nhanh/rss.xml");
     assert_eq!(elements(&section, "item").len(), 15);
-    // The home page still lists all 23 articles: 12 pages of 2.
-    assert!(site.exists("page/12/index.html"));
-    assert!(!site.exists("page/13/index.html"));
+    // The home page still lists all 22 articles (not the top-level page):
+    // 11 pages of 2.
+    assert!(site.exists("page/11/index.html"));
+    assert!(!site.exists("page/12/index.html"));
 }
 
 #[test]
@@ -542,8 +532,9 @@ fn sitemap_robots_and_404() {
     let sitemap = site.read("sitemap.xml");
     assert_well_formed_xml(&sitemap);
     let locs = element_texts(&sitemap, "loc");
-    // 8 articles, home, 2 sections, 7 tags, 7 days, 5 months, 2 years, /tags/, /archive/.
-    assert_eq!(locs.len(), 34, "{locs:#?}");
+    // 7 articles and a page, home, 2 sections, 7 tags, 6 days, 4 months, 2 years, /tags/,
+    // /archive/.
+    assert_eq!(locs.len(), 32, "{locs:#?}");
     assert_eq!(locs[..8], urls(&[A1, A2, A3, A4, A5, A6, A7, A8])[..]);
     for must in [
         "",
@@ -842,7 +833,6 @@ fn base_url_with_a_path_prefixes_every_link() {
         [
             "https://example.org/bao/thoi-su/mua-lon-gay-ngap-nhieu-tuyen-duong/",
             "https://example.org/bao/thoi-su/nang-nong-keo-dai/",
-            "https://example.org/bao/lien-he/",
         ]
     );
     assert!(site
@@ -1015,7 +1005,7 @@ fn builds_are_deterministic() {
     }
     assert_eq!(
         ta.len(),
-        93 + 166,
+        89 + 166,
         "pages, plus the search page, script and index"
     );
 }

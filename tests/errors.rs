@@ -33,7 +33,7 @@ fn unknown_config_key() {
     );
     assert_eq!(
         build_fails(&site),
-        "error: config.yaml:3:1: unknown field `theem`, expected one of `title`, `base_url`, `description`, `language`, `timezone`, `theme`, `paginate_by`, `feeds`, `sitemap`, `permalinks`, `strings`, `extra`, `raw`, `tag_rules`, `limits`, `search`\n  help: remove the key or fix its spelling\n1 error found; nothing was written\n"
+        "error: config.yaml:3:1: unknown field `theem`, expected one of `title`, `base_url`, `description`, `language`, `timezone`, `theme`, `paginate_by`, `feeds`, `sitemap`, `permalinks`, `strings`, `extra`, `raw`, `tag_rules`, `limits`, `search`, `footer`\n  help: remove the key or fix its spelling\n1 error found; nothing was written\n"
     );
 }
 

@@ -166,26 +166,34 @@ fn warns_when_different_words_share_a_tag_url() {
 }
 
 #[test]
-fn top_level_pages_link_only_to_top_level_neighbours() {
+fn top_level_articles_link_only_to_top_level_neighbours_and_pages_to_none() {
     let site = Site::fixture("minimal");
+    // Top-level files are standalone pages: no previous/next links.
     site.write(
         "content/gioi-thieu.md",
         "---\ntitle: Giới thiệu\ndate: 2024-03-05 08:00\n---\n\nx\n",
     );
+    // Top-level news must say so; it links among top-level news only.
+    site.write(
+        "content/thong-bao.md",
+        "---\ntitle: Thông báo\nkind: article\ndate: 2024-03-06 08:00\n---\n\nx\n",
+    );
     site.write(
         "content/lien-he.md",
-        "---\ntitle: Liên hệ\ndate: 2023-01-05 08:00\n---\n\nx\n",
+        "---\ntitle: Tin cũ\nkind: article\ndate: 2023-01-05 08:00\n---\n\nx\n",
     );
     site.build_ok(&[]);
     let page = site.read("gioi-thieu/index.html");
+    assert!(!page.contains("rel=\"prev\"") && !page.contains("rel=\"next\""));
+    let news = site.read("thong-bao/index.html");
     assert!(
-        page.contains("/lien-he/\" rel=\"prev\""),
+        news.contains("/tin-cu/\" rel=\"prev\""),
         "{}",
-        common::main_of(&page)
+        common::main_of(&news)
     );
     assert!(
-        !page.contains("rel=\"next\""),
-        "the newest top-level page has no newer neighbour"
+        !news.contains("rel=\"next\""),
+        "the newest top-level article has no newer neighbour"
     );
 }
 

@@ -115,19 +115,21 @@ fn parse_markdown(
         }
     };
     let menu_loc = fm.location("menu");
-    let menu: Option<String> = ok(&mut errors, fm.take("menu", "`footer` or `main`"));
-    if let Some(m) = &menu
-        && m != "footer"
-        && m != "main"
-    {
-        errors.push(
-            ContentError::new(
-                menu_loc,
-                format!("`menu` is \"{m}\"; it must be `footer` or `main`"),
-            )
-            .help("`menu: footer` links the page from the footer of every page"),
-        );
-    }
+    let menu: Option<String> = ok(&mut errors, fm.take("menu", "`footer`, `main` or `none`"));
+    // A page is linked from the footer unless it says otherwise, so no page
+    // is left that no reader can reach.
+    let menu = match menu.as_deref().map(str::trim) {
+        None if standalone => Some("footer".to_string()),
+        None | Some("none") => None,
+        Some(m @ ("footer" | "main")) => Some(m.to_string()),
+        Some(m) => {
+            errors.push(
+                ContentError::new(menu_loc, format!("`menu` is \"{m}\"; it must be `footer`, `main` or `none`"))
+                    .help("`menu: footer` (the default for pages) links the page from the footer of every page, `menu: main` from the section menu"),
+            );
+            None
+        }
+    };
     let id_loc = fm.location("id");
     let id: Option<Value> = fm.take("id", "a number or a short code").unwrap_or(None);
     let id = match id {
@@ -447,7 +449,7 @@ fn parse_raw_file(
         draft: false,
         expires: None,
         standalone,
-        menu: None,
+        menu: standalone.then(|| "footer".to_string()),
         id: None,
         image: None,
         aliases: Vec::new(),

@@ -100,7 +100,9 @@ pub fn build_lists(index: &Index) -> Vec<List> {
     let mut lists = vec![List {
         kind: ListKind::Home,
         base: "/".into(),
-        members: (0..index.articles.len()).collect(),
+        members: (0..index.articles.len())
+            .filter(|&i| !index.articles[i].standalone)
+            .collect(),
     }];
     for (si, s) in index.sections.iter().enumerate() {
         lists.push(List {

@@ -20,6 +20,8 @@ pub struct RenderState {
     /// Per article, in index order.
     views: Vec<Value>,
     section_values: Vec<Value>,
+    /// Footer and main-menu page links: on every page, like the sections.
+    page_links: (Vec<Value>, Vec<Value>),
     tag_refs: Vec<Value>,
     site_feeds: Vec<FeedLink>,
     sitemap_urls: Vec<SitemapUrl>,
@@ -35,6 +37,10 @@ impl RenderState {
             .collect();
         let tag_refs = views::tag_refs(index, config);
         let views = views::article_views(index, &section_values, &tag_refs, config);
+        let page_links = (
+            views::menu_pages(index, config, "footer"),
+            views::menu_pages(index, config, "main"),
+        );
         let site = SiteView {
             title: &config.title,
             description: &config.description,
@@ -42,6 +48,9 @@ impl RenderState {
             language: &config.language,
             sections: &section_values,
             extra: &config.extra,
+            footer_pages: &page_links.0,
+            menu_pages: &page_links.1,
+            footer: &config.footer,
         };
         tera.global_context().insert("site", &site);
         tera.global_context().insert("strings", &theme.strings);
@@ -52,6 +61,7 @@ impl RenderState {
             lists,
             views,
             section_values,
+            page_links,
             tag_refs,
             site_feeds: views::feed_links("/", &config.title, config),
             sitemap_urls,
@@ -82,10 +92,11 @@ impl RenderState {
         }
     }
 
-    /// Whether every page shows the same site navigation (the section menu)
-    /// in both states; fingerprints do not cover it, since all pages show it.
+    /// Whether every page shows the same site navigation (the section menu,
+    /// the footer and menu pages) in both states; fingerprints do not cover
+    /// it, since all pages show it.
     pub fn same_navigation(&self, other: &RenderState) -> bool {
-        self.section_values == other.section_values
+        self.section_values == other.section_values && self.page_links == other.page_links
     }
 
     pub fn views(&self) -> &[Value] {

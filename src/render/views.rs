@@ -139,6 +139,7 @@ pub fn article_view(
     let card_tags = tags[..tags.len().min(config.limits.card_tags)].to_vec();
     put("tags", Value::from(tags));
     put("card_tags", Value::from(card_tags));
+    put("standalone", Value::from(a.standalone));
     put(
         "authors",
         Value::from(
@@ -247,6 +248,37 @@ pub struct SiteView<'a> {
     pub language: &'a str,
     pub sections: &'a [Value],
     pub extra: &'a serde_json::Value,
+    /// Standalone pages linked from the footer (`menu: footer`) and from
+    /// the main menu (`menu: main`): `title`, `url`.
+    pub footer_pages: &'a [Value],
+    pub menu_pages: &'a [Value],
+    pub footer: &'a crate::config::Footer,
+}
+
+/// The `{title, url}` of each standalone page with `menu: <menu>`, in
+/// Vietnamese order of titles.
+pub fn menu_pages(index: &Index, config: &Config, menu: &str) -> Vec<Value> {
+    let mut pages: Vec<usize> = (0..index.articles.len())
+        .filter(|&i| {
+            index.articles[i].standalone && index.articles[i].menu.as_deref() == Some(menu)
+        })
+        .collect();
+    pages.sort_by(|&a, &b| {
+        crate::text::compare_vi(&index.articles[a].title, &index.articles[b].title)
+            .then_with(|| index.paths[a].cmp(&index.paths[b]))
+    });
+    pages
+        .into_iter()
+        .map(|i| {
+            let mut m = tera::Map::new();
+            m.insert(
+                "title".into(),
+                Value::from(index.articles[i].title.as_str()),
+            );
+            m.insert("url".into(), Value::from(config.url(&index.paths[i])));
+            Value::from(m)
+        })
+        .collect()
 }
 
 #[derive(Serialize, Clone, Debug, Hash)]
