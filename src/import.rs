@@ -176,9 +176,7 @@ pub fn convert(path: &Path, config: &Config) -> Result<Converted, ContentError> 
         &bytes,
     );
     let text = crate::parse::decode_source(path, bytes)?;
-    let raw = parse_raw(&text, &config.raw).map_err(|e| {
-        ContentError::new(Location::new(path, e.line, e.col), e.message).help(e.help)
-    })?;
+    let raw = parse_raw(&text, &config.raw).map_err(|e| e.at(path))?;
     let slug = crate::text::truncate_slug(
         &crate::text::slugify(&raw.title),
         crate::parse::MAX_SLUG_LEN,

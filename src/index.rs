@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::article::{Article, SectionMeta};
 use crate::config::Config;
-use crate::error::{ContentError, Location, Warning};
+use crate::error::{ContentError, ContentErrors, Location, Warning};
 use crate::text::{compare_vi, slugify};
 
 #[derive(Debug, Clone)]
@@ -117,7 +117,7 @@ pub fn build_index(
     mut articles: Vec<Article>,
     section_meta: &BTreeMap<String, SectionMeta>,
     config: &Config,
-) -> Result<Index, Vec<ContentError>> {
+) -> Result<Index, ContentErrors> {
     articles.sort_by(|a, b| {
         b.date
             .timestamp()
@@ -182,7 +182,7 @@ pub fn build_index(
     }
     if !clashes.is_empty() {
         clashes.sort_by(|x, y| x.location.cmp(&y.location));
-        return Err(clashes);
+        return Err(ContentErrors(clashes));
     }
     let mut section_of = vec![None; n];
     let mut section_pos = vec![0; n];
@@ -193,7 +193,8 @@ pub fn build_index(
         }
     }
 
-    let (slugs, paths, mut warnings) = assign_urls(&articles, &section_of, &sections, config)?;
+    let (slugs, paths, mut warnings) =
+        assign_urls(&articles, &section_of, &sections, config).map_err(ContentErrors)?;
 
     // Slugify each distinct spelling once, not once per use.
     let mut slug_of: HashMap<&str, String> = HashMap::new();

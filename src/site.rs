@@ -181,7 +181,8 @@ fn parse_content(
                 Ok(Some(Item::Section(src.section().unwrap_or_default(), meta)))
             }
             SourceRole::Article(kind) => {
-                let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)?;
+                let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)
+                    .map_err(|e| e.0)?;
                 if a.draft && !drafts {
                     return Ok(Some(Item::Draft));
                 }
@@ -206,7 +207,7 @@ fn index_content(
 ) -> Result<(Index, Vec<SourceFile>, Timings)> {
     let (parsed, load, parse) = parse_content(config, drafts, cache)?;
     let t = Instant::now();
-    let index = build_index(parsed.articles, &parsed.sections, config).map_err(ContentErrors)?;
+    let index = build_index(parsed.articles, &parsed.sections, config)?;
     let timings = Timings {
         load,
         parse,
@@ -372,8 +373,7 @@ fn edits_in_place(
         };
         let text = decode_source(rel, bytes).map_err(|e| ContentErrors(vec![e]))?;
         let old = &index.articles[i];
-        let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)
-            .map_err(ContentErrors)?;
+        let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)?;
         crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
         if !replaces_in_place(old, &new) {
             return Ok(None);

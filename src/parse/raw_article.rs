@@ -18,6 +18,7 @@ use jiff::civil::DateTime;
 use regex::Regex;
 
 use crate::config::RawRules;
+use crate::error::TextError;
 use crate::text::{name_case, trim_padding};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -76,16 +77,7 @@ pub struct RawArticle {
     /// The credit lines as written, so nothing of the file is lost.
     pub credit_lines: Vec<String>,
     /// Findings that do not stop the article (a weekday that does not match the date).
-    pub warnings: Vec<RawError>,
-}
-
-/// A problem at a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawError {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-    pub help: String,
+    pub warnings: Vec<TextError>,
 }
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,7 +104,7 @@ static NAME_SPLIT_RE: LazyLock<Regex> =
 /// characters are dropped first (already done for files read through
 /// [`crate::parse::decode_source`]; repeated here so no caller can carry one
 /// into a title, a slug or a page; see [`crate::text::without_controls`]).
-pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
+pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> {
     let text = &*crate::text::without_controls(text);
     let boilerplate: Vec<String> = rules
         .boilerplate
@@ -134,14 +126,14 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         lines.push((i + 1, col, t));
     }
     let Some(&(date_line, date_col, date_text)) = lines.first() else {
-        return Err(RawError {
+        return Err(TextError {
             line: 1,
             col: 1,
             message: "the file is empty".into(),
             help: "a raw article starts with a date line `DD/MM/YYYY - HH:MM`, then the title and the text".into(),
         });
     };
-    let date = parse_date_line(date_text).map_err(|(message, offset)| RawError {
+    let date = parse_date_line(date_text).map_err(|(message, offset)| TextError {
         line: date_line,
         col: date_col + date_text[..offset].chars().count(),
         message,
@@ -150,7 +142,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
     })?;
     let mut warnings = Vec::new();
     if let Some((said, offset)) = weekday_mismatch(date_text, date) {
-        warnings.push(RawError {
+        warnings.push(TextError {
             line: date_line,
             col: date_col + date_text[..offset].chars().count(),
             message: format!(
@@ -161,7 +153,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         });
     }
     let Some(&(title_line, _, title)) = lines.get(1) else {
-        return Err(RawError {
+        return Err(TextError {
             line: date_line + 1,
             col: 1,
             message: "no title after the date line".into(),
@@ -416,7 +408,7 @@ mod tests {
         RawRules::default()
     }
 
-    fn parse(text: &str) -> Result<RawArticle, RawError> {
+    fn parse(text: &str) -> Result<RawArticle, TextError> {
         parse_raw(text, &rules())
     }
 
