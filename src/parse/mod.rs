@@ -322,7 +322,7 @@ fn parse_markdown(
         None => (teaser(&first_paragraph, SUMMARY_CHARS), true),
     };
     Ok(Article {
-        source: path.to_path_buf(),
+        source_path: path.to_path_buf(),
         kind: SourceKind::Markdown,
         section,
         title,
@@ -432,7 +432,7 @@ fn parse_raw_file(
     }
     let standalone = section.is_none();
     Ok(Article {
-        source: path.to_path_buf(),
+        source_path: path.to_path_buf(),
         kind: SourceKind::Raw,
         section,
         title: raw.title.clone(),
@@ -454,7 +454,7 @@ fn parse_raw_file(
         extra,
         body: Body::Html(raw_article::body_html(&raw.blocks)),
         dateline: raw.dateline,
-        source_credit: raw.source,
+        source_credit: raw.source_credit,
         word_count: words,
         slug_line: raw.title_line,
         warnings: raw

@@ -73,7 +73,7 @@ pub struct RawArticle {
     pub blocks: Vec<Block>,
     pub authors: Vec<Author>,
     /// A source credit: `TTXVN` from `Theo TTXVN`.
-    pub source: Option<String>,
+    pub source_credit: Option<String>,
     /// The credit lines as written, so nothing of the file is lost.
     pub credit_lines: Vec<String>,
     /// Findings that do not stop the article (a weekday that does not match the date).
@@ -164,7 +164,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
     let mut rest: Vec<&str> = lines[2..].iter().map(|&(_, _, t)| t).collect();
     // Credits and source lines at the end, in any order.
     let mut authors: Vec<Author> = Vec::new();
-    let mut source = None;
+    let mut source_credit = None;
     let mut credit_lines = Vec::new();
     while let Some(&last) = rest.last() {
         if rest.len() == 1 && credit_lines.is_empty() && !is_credit(last) {
@@ -183,7 +183,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
                 add_author(&mut authors, name, &roles);
             }
         } else if let Some(c) = SOURCE_RE.captures(line) {
-            source = Some(c[1].trim().to_string());
+            source_credit = Some(c[1].trim().to_string());
         }
     }
 
@@ -216,7 +216,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
         lead,
         blocks,
         authors,
-        source,
+        source_credit,
         credit_lines,
         warnings,
     })
@@ -597,7 +597,7 @@ mod tests {
                 .map(|a| (a.name.as_str(), a.roles.as_slice()))
                 .collect();
             assert_eq!(&got, authors, "{credit}");
-            assert_eq!(a.source.as_deref(), *source, "{credit}");
+            assert_eq!(a.source_credit.as_deref(), *source, "{credit}");
             assert_eq!(a.blocks.len(), 2, "{credit}");
         }
         // Separate text and photo credits merge in file order.

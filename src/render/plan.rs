@@ -137,9 +137,9 @@ impl Renderer<'_> {
                 planned(
                     output_file(&index.paths[i]),
                     Job::Article(i),
-                    a.source.display().to_string(),
+                    a.source_path.display().to_string(),
                 )
-                .asked_by(&a.source),
+                .asked_by(&a.source_path),
             );
             for alias in &a.aliases {
                 let path = normalize_alias(alias);
@@ -149,9 +149,9 @@ impl Renderer<'_> {
                         Job::Redirect {
                             to: config.url(&index.paths[i]),
                         },
-                        format!("alias {alias} of {}", a.source.display()),
+                        format!("alias {alias} of {}", a.source_path.display()),
                     )
-                    .asked_by(&a.source),
+                    .asked_by(&a.source_path),
                 );
             }
         }
