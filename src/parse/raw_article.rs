@@ -106,25 +106,7 @@ static NAME_SPLIT_RE: LazyLock<Regex> =
 /// into a title, a slug or a page; see [`crate::text::without_controls`]).
 pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> {
     let text = &*crate::text::without_controls(text);
-    let boilerplate: Vec<String> = rules
-        .boilerplate
-        .iter()
-        .map(|b| b.trim().to_lowercase())
-        .collect();
-    // (line number, column of first char, trimmed text)
-    let mut lines = Vec::new();
-    for (i, raw_line) in text.split('\n').enumerate() {
-        let t = trim_padding(raw_line);
-        if t.is_empty() || boilerplate.iter().any(|b| *b == t.to_lowercase()) {
-            continue;
-        }
-        let lead_ws = raw_line.len()
-            - raw_line
-                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
-                .len();
-        let col = raw_line[..lead_ws].chars().count() + 1;
-        lines.push((i + 1, col, t));
-    }
+    let lines = content_lines(text, rules);
     let Some(&(date_line, date_col, date_text)) = lines.first() else {
         return Err(TextError {
             line: 1,
@@ -162,9 +144,50 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
     };
 
     let mut rest: Vec<&str> = lines[2..].iter().map(|&(_, _, t)| t).collect();
-    // Credits and source lines at the end, in any order.
-    let mut authors: Vec<Author> = Vec::new();
-    let mut source_credit = None;
+    let credit_lines = take_credit_lines(&mut rest);
+    let (authors, source_credit) = read_credits(&credit_lines);
+    let (blocks, dateline, lead) = body_blocks(&rest, rules);
+    Ok(RawArticle {
+        date,
+        title: title.to_string(),
+        title_line,
+        dateline,
+        lead,
+        blocks,
+        authors,
+        source_credit,
+        credit_lines,
+        warnings,
+    })
+}
+
+/// The lines that carry text, as (1-based line number, column of the first
+/// character, trimmed text): blank lines and export boilerplate are dropped.
+fn content_lines<'t>(text: &'t str, rules: &RawRules) -> Vec<(usize, usize, &'t str)> {
+    let boilerplate: Vec<String> = rules
+        .boilerplate
+        .iter()
+        .map(|b| b.trim().to_lowercase())
+        .collect();
+    let mut lines = Vec::new();
+    for (i, raw_line) in text.split('\n').enumerate() {
+        let t = trim_padding(raw_line);
+        if t.is_empty() || boilerplate.iter().any(|b| *b == t.to_lowercase()) {
+            continue;
+        }
+        let lead_ws = raw_line.len()
+            - raw_line
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{feff}')
+                .len();
+        let col = raw_line[..lead_ws].chars().count() + 1;
+        lines.push((i + 1, col, t));
+    }
+    lines
+}
+
+/// Takes the credit and source lines off the end of `rest` (they come in
+/// any order), as written.
+fn take_credit_lines(rest: &mut Vec<&str>) -> Vec<String> {
     let mut credit_lines = Vec::new();
     while let Some(&last) = rest.last() {
         if rest.len() == 1 && credit_lines.is_empty() && !is_credit(last) {
@@ -176,7 +199,14 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
         credit_lines.insert(0, last.to_string());
         rest.pop();
     }
-    for line in &credit_lines {
+    credit_lines
+}
+
+/// The authors (with their roles) and the source credit named by the credit lines.
+fn read_credits(credit_lines: &[String]) -> (Vec<Author>, Option<String>) {
+    let mut authors: Vec<Author> = Vec::new();
+    let mut source_credit = None;
+    for line in credit_lines {
         if let Some(c) = CREDIT_RE.captures(line) {
             let roles = roles_of(&c[1]);
             for name in split_names(&c[2]) {
@@ -186,7 +216,12 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
             source_credit = Some(c[1].trim().to_string());
         }
     }
+    (authors, source_credit)
+}
 
+/// The paragraphs after the title, captions marked, plus the lead's
+/// dateline and the lead without it.
+fn body_blocks(rest: &[&str], rules: &RawRules) -> (Vec<Block>, Option<String>, String) {
     let mut blocks = Vec::with_capacity(rest.len());
     let (mut dateline, mut lead) = (None, String::new());
     for (i, para) in rest.iter().enumerate() {
@@ -208,18 +243,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> 
             blocks.push(Block::Paragraph(para.to_string()));
         }
     }
-    Ok(RawArticle {
-        date,
-        title: title.to_string(),
-        title_line,
-        dateline,
-        lead,
-        blocks,
-        authors,
-        source_credit,
-        credit_lines,
-        warnings,
-    })
+    (blocks, dateline, lead)
 }
 
 /// Monday = 0 for a weekday as written (`Thứ Hai`, `T2`, `Chủ nhật`, `CN`).
