@@ -24,7 +24,7 @@ pub enum Body {
 #[derive(Debug, Clone)]
 pub struct Article {
     /// Path relative to the site root with `/` separators (`content/thoi-su/a.md`).
-    pub source: PathBuf,
+    pub source_path: PathBuf,
     pub kind: SourceKind,
     /// Section key: the content-relative folder (`thoi-su`), none at the top.
     pub section: Option<String>,

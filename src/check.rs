@@ -3,9 +3,9 @@
 //! fetched (a build must not depend on the network).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
@@ -175,23 +175,27 @@ fn resolves(output: &Path, path: &str) -> bool {
 }
 
 pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
-    let files: Vec<PathBuf> = WalkDir::new(output)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|x| x == "html" || x == "xml"))
-        .collect();
+    // A folder or page that cannot be read would leave its links unchecked
+    // and the check green: an error naming it instead.
+    let mut files = Vec::new();
+    for entry in WalkDir::new(output).sort_by_file_name() {
+        let entry = entry.with_context(|| format!("cannot check {}", output.display()))?;
+        let p = entry.path();
+        if entry.file_type().is_file() && p.extension().is_some_and(|x| x == "html" || x == "xml") {
+            files.push(entry.into_path());
+        }
+    }
     let per_page: Vec<PageLinks> = files
         .par_iter()
-        .map(|f| {
+        .map(|f| -> Result<PageLinks> {
             let rel = slash_path(f.strip_prefix(output).expect("under output"));
             let page_dir = match rel.rfind('/') {
                 Some(i) => format!("/{}/", &rel[..i]),
                 None => "/".to_string(),
             };
-            let text = std::fs::read_to_string(f).unwrap_or_default();
+            // A page that is not UTF-8 (a static file in another encoding)
+            // has no links bantin can read; it is skipped, as before.
+            let text = String::from_utf8(crate::fsx::read(f)?).unwrap_or_default();
             let xml = rel.ends_with(".xml");
             let urls = extract_urls(&text, xml);
             let mut broken = Vec::new();
@@ -209,9 +213,9 @@ pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
                     }
                 }
             }
-            (rel, urls.len(), broken, external)
+            Ok((rel, urls.len(), broken, external))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let mut report = CheckReport::default();
     for (rel, n, broken, external) in per_page {
         report.pages += 1;
@@ -227,8 +231,21 @@ pub fn check_output(output: &Path, config: &Config) -> Result<CheckReport> {
 /// The address a built site was built for: its home page's canonical link
 /// (every bantin page has one), so `check --no-build` judges links the way
 /// the build wrote them.
-pub fn built_base_url(output: &Path) -> Option<String> {
-    let home = std::fs::read_to_string(output.join("index.html")).ok()?;
+/// None when there is no home page (or it is not UTF-8); an error when it
+/// is there but cannot be read.
+pub fn built_base_url(output: &Path) -> Result<Option<String>> {
+    let path = output.join("index.html");
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    Ok(String::from_utf8(bytes)
+        .ok()
+        .and_then(|home| canonical_base(&home)))
+}
+
+fn canonical_base(home: &str) -> Option<String> {
     let at =
         home.find("<link rel=\"canonical\" href=\"")? + "<link rel=\"canonical\" href=\"".len();
     let url = &home[at..at + home[at..].find('"')?];

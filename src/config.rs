@@ -1,5 +1,10 @@
-//! `config.yaml`: the raw, strictly-typed file (unknown keys are errors) and
-//! the checked [`Config`] every later stage reads.
+//! `config.yaml`: the strictly-typed file as written (unknown keys are
+//! errors) and the checked [`Config`] every later stage reads.
+//!
+//! Naming: a `*File` type (`ConfigFile`, `FeedsFile`...) is a part of
+//! config.yaml as deserialized, before any check; the plain name is the
+//! checked value. `Raw*` means raw newsroom text only ([`RawRules`], the
+//! `raw:` key, [`crate::parse::raw_article::RawArticle`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +19,7 @@ pub const CONFIG_FILE: &str = "config.yaml";
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawConfig {
+struct ConfigFile {
     title: String,
     base_url: String,
     #[serde(default)]
@@ -24,22 +29,22 @@ struct RawConfig {
     theme: Option<String>,
     paginate_by: Option<usize>,
     #[serde(default)]
-    feeds: RawFeeds,
+    feeds: FeedsFile,
     sitemap: Option<bool>,
     #[serde(default)]
-    permalinks: RawPermalinks,
+    permalinks: PermalinksFile,
     #[serde(default)]
     strings: BTreeMap<String, String>,
     #[serde(default)]
     extra: serde_yaml::Value,
     #[serde(default)]
-    raw: RawRawArticles,
+    raw: RawArticlesFile,
     #[serde(default)]
     tag_rules: Vec<TagRule>,
     #[serde(default)]
-    limits: RawLimits,
+    limits: LimitsFile,
     #[serde(default)]
-    search: RawSearch,
+    search: SearchFile,
     #[serde(default)]
     footer: Footer,
 }
@@ -62,7 +67,7 @@ pub struct Footer {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSearch {
+struct SearchFile {
     enabled: Option<bool>,
     path: Option<String>,
 }
@@ -77,7 +82,7 @@ pub struct Search {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLimits {
+struct LimitsFile {
     tags_per_article: Option<usize>,
     card_tags: Option<usize>,
     title_chars: Option<usize>,
@@ -87,7 +92,7 @@ struct RawLimits {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFeeds {
+struct FeedsFile {
     rss: Option<bool>,
     atom: Option<bool>,
     limit: Option<usize>,
@@ -95,14 +100,14 @@ struct RawFeeds {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawPermalinks {
+struct PermalinksFile {
     article: Option<String>,
     tags: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawRawArticles {
+struct RawArticlesFile {
     boilerplate: Option<Vec<String>>,
     caption_max_words: Option<usize>,
 }
@@ -240,12 +245,12 @@ impl Config {
     /// Pure part of [`Config::load`], for tests.
     pub fn parse(root: &Path, text: &str) -> Result<Config, ContentErrors> {
         let file = Path::new(CONFIG_FILE);
-        let raw: RawConfig = serde_yaml::from_str(text)
+        let written: ConfigFile = serde_yaml::from_str(text)
             .map_err(|e| ContentErrors(vec![yaml_error(file, text, 1, &e)]))?;
         let mut errors = Vec::new();
         let at = |key: &str| key_location(file, text, 1, key);
 
-        let base_url = match normalize_base_url(&raw.base_url) {
+        let base_url = match normalize_base_url(&written.base_url) {
             Ok(u) => u,
             Err(msg) => {
                 errors.push(ContentError::new(at("base_url"), msg).help(
@@ -254,12 +259,14 @@ impl Config {
                 String::new()
             }
         };
-        if raw.title.trim().is_empty() {
+        if written.title.trim().is_empty() {
             errors.push(
                 ContentError::new(at("title"), "title is empty").help("give the site a name"),
             );
         }
-        let timezone_name = raw.timezone.unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
+        let timezone_name = written
+            .timezone
+            .unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
         let timezone = match TimeZone::get(&timezone_name) {
             Ok(tz) => tz,
             Err(_) => {
@@ -273,7 +280,7 @@ impl Config {
                 TimeZone::UTC
             }
         };
-        let paginate_by = raw.paginate_by.unwrap_or(20);
+        let paginate_by = written.paginate_by.unwrap_or(20);
         if paginate_by == 0 {
             errors.push(
                 ContentError::new(at("paginate_by"), "paginate_by must be at least 1")
@@ -282,14 +289,17 @@ impl Config {
         }
         let defaults = Limits::default();
         let limits = Limits {
-            tags_per_article: raw
+            tags_per_article: written
                 .limits
                 .tags_per_article
                 .unwrap_or(defaults.tags_per_article),
-            card_tags: raw.limits.card_tags.unwrap_or(defaults.card_tags),
-            title_chars: raw.limits.title_chars.unwrap_or(defaults.title_chars),
-            article_mb: raw.limits.article_mb.unwrap_or(defaults.article_mb),
-            page_articles: raw.limits.page_articles.unwrap_or(defaults.page_articles),
+            card_tags: written.limits.card_tags.unwrap_or(defaults.card_tags),
+            title_chars: written.limits.title_chars.unwrap_or(defaults.title_chars),
+            article_mb: written.limits.article_mb.unwrap_or(defaults.article_mb),
+            page_articles: written
+                .limits
+                .page_articles
+                .unwrap_or(defaults.page_articles),
         };
         if paginate_by > limits.page_articles {
             errors.push(
@@ -321,7 +331,7 @@ impl Config {
                 "limits.article_mb must be at least 1",
             ));
         }
-        let article_permalink = raw
+        let article_permalink = written
             .permalinks
             .article
             .unwrap_or_else(|| "/:section/:slug/".into());
@@ -341,7 +351,7 @@ impl Config {
                     .help("e.g. /:section/:slug/ or /:year/:month/:slug/"),
             );
         }
-        let tags_path = raw.permalinks.tags.unwrap_or_else(|| "tags".into());
+        let tags_path = written.permalinks.tags.unwrap_or_else(|| "tags".into());
         let tags_path = tags_path.trim_matches('/').to_string();
         if tags_path.is_empty() || tags_path.contains("..") {
             errors.push(ContentError::new(
@@ -350,8 +360,8 @@ impl Config {
             ));
         }
         let search = Search {
-            enabled: raw.search.enabled.unwrap_or(true),
-            path: raw
+            enabled: written.search.enabled.unwrap_or(true),
+            path: written
                 .search
                 .path
                 .unwrap_or_else(|| "tim-kiem".into())
@@ -376,20 +386,20 @@ impl Config {
                 .help("use a folder name such as tim-kiem"),
             );
         }
-        let theme = raw.theme.unwrap_or_else(|| "default".into());
+        let theme = written.theme.unwrap_or_else(|| "default".into());
         let feeds = Feeds {
-            rss: raw.feeds.rss.unwrap_or(true),
-            atom: raw.feeds.atom.unwrap_or(true),
-            limit: raw.feeds.limit.unwrap_or(20),
+            rss: written.feeds.rss.unwrap_or(true),
+            atom: written.feeds.atom.unwrap_or(true),
+            limit: written.feeds.limit.unwrap_or(20),
         };
         let mut rules = RawRules::default();
-        if let Some(b) = raw.raw.boilerplate {
+        if let Some(b) = written.raw.boilerplate {
             rules.boilerplate = b;
         }
-        if let Some(n) = raw.raw.caption_max_words {
+        if let Some(n) = written.raw.caption_max_words {
             rules.caption_max_words = n;
         }
-        for rule in &raw.tag_rules {
+        for rule in &written.tag_rules {
             if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.tags.is_empty() {
                 errors.push(
                     ContentError::new(
@@ -405,35 +415,35 @@ impl Config {
         }
         Ok(Config {
             root: root.to_path_buf(),
-            title: crate::text::nfc(raw.title.trim()),
+            title: crate::text::nfc(written.title.trim()),
             base_url,
-            description: crate::text::nfc(&raw.description),
-            language: raw.language.unwrap_or_else(|| "vi".into()),
+            description: crate::text::nfc(&written.description),
+            language: written.language.unwrap_or_else(|| "vi".into()),
             timezone,
             timezone_name,
             theme,
             paginate_by,
             feeds,
-            sitemap: raw.sitemap.unwrap_or(true),
+            sitemap: written.sitemap.unwrap_or(true),
             article_permalink,
             tags_path,
-            strings: raw
+            strings: written
                 .strings
                 .into_iter()
                 .map(|(k, v)| (k, crate::text::nfc(&v)))
                 .collect(),
-            extra: match raw.extra {
+            extra: match written.extra {
                 serde_yaml::Value::Null => serde_json::Value::Object(Default::default()),
                 v => crate::yaml::to_json(&v),
             },
             raw: rules,
-            tag_rules: raw.tag_rules,
+            tag_rules: written.tag_rules,
             limits,
             footer: Footer {
-                licence: crate::text::nfc(raw.footer.licence.trim()),
-                editor_in_chief: crate::text::nfc(raw.footer.editor_in_chief.trim()),
-                address: crate::text::nfc(raw.footer.address.trim()),
-                contact: crate::text::nfc(raw.footer.contact.trim()),
+                licence: crate::text::nfc(written.footer.licence.trim()),
+                editor_in_chief: crate::text::nfc(written.footer.editor_in_chief.trim()),
+                address: crate::text::nfc(written.footer.address.trim()),
+                contact: crate::text::nfc(written.footer.contact.trim()),
             },
             search,
         })

@@ -1,5 +1,27 @@
 //! Errors in a user's files carry a [`Location`], so every message can point at
 //! `path:line:col` the way compilers do; plumbing errors use `anyhow`.
+//!
+//! One error type per stage boundary, so a caller never has to guess what a
+//! failure means:
+//!
+//! - A parser that sees only text, not the file it came from
+//!   ([`crate::text::decode`], [`crate::parse::raw_article::parse_raw`]),
+//!   returns a [`TextError`]: where in the text, what, how to fix. Its caller
+//!   knows the path and turns it into a [`ContentError`] with [`TextError::at`].
+//! - Every stage that reads a user's files (config, load, parse, index, the
+//!   output plan, search) returns [`ContentErrors`]: all the mistakes found,
+//!   each with its location. Two pages that want the same output file are
+//!   such a mistake too (a slug, a folder or a static file to rename), so
+//!   they are reported at the files involved.
+//! - Rendering returns a [`TemplateError`]: the theme, not the content, is
+//!   at fault, and Tera's report names the template.
+//! - Anything else (a disk that fails, a port in use, a bad command line) is
+//!   an `anyhow` error whose chain names the path or the setting.
+//!
+//! The library's entry points return `anyhow::Error`, which carries at most
+//! one of the typed errors above; [`Failure::of`] reads which, so the binary
+//! maps it to an exit code in one place: 1 for content and template errors
+//! (the user's site needs fixing), 2 for usage and I/O errors.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -105,10 +127,60 @@ impl fmt::Display for ContentErrors {
     }
 }
 
+/// A mistake found by a parser that is given text, not a file: the caller
+/// adds the path ([`TextError::at`]). `line` and `col` are 1-based; 0 means
+/// the whole file (bytes that are not text have no line).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    /// What the user should do about it.
+    pub help: String,
+}
+
+impl TextError {
+    /// The error as found in the file at `path`.
+    pub fn at(self, path: impl Into<PathBuf>) -> ContentError {
+        ContentError::new(Location::new(path, self.line, self.col), self.message).help(self.help)
+    }
+}
+
 /// A template that does not compile or render; the message holds Tera's full report.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("template error: {0}")]
 pub struct TemplateError(pub String);
+
+/// What kind of failure ended a run, for the exit code and for how the
+/// error is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    /// Mistakes in the user's content, config or theme ([`ContentErrors`],
+    /// [`TemplateError`]): their messages are complete as they are.
+    Content,
+    /// Usage and I/O errors: the chain of causes says what failed.
+    Usage,
+}
+
+impl Failure {
+    pub fn of(err: &anyhow::Error) -> Failure {
+        if err.downcast_ref::<ContentErrors>().is_some()
+            || err.downcast_ref::<TemplateError>().is_some()
+        {
+            Failure::Content
+        } else {
+            Failure::Usage
+        }
+    }
+
+    /// 1 for content errors, 2 for usage and I/O errors (documented in the README).
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Failure::Content => 1,
+            Failure::Usage => 2,
+        }
+    }
+}
 
 /// A non-fatal finding (a slug collision resolved by suffixing, say).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,8 +32,9 @@ struct ImportedFrontMatter<'a> {
     authors: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     credits: Vec<Credit<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
+    /// The `source:` key: a credit, not a file.
+    #[serde(rename = "source", skip_serializing_if = "Option::is_none")]
+    source_credit: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     dateline: Option<&'a str>,
     summary: &'a str,
@@ -88,7 +89,7 @@ pub fn to_markdown(
                 roles: a.roles.iter().map(|r| r.as_str()).collect(),
             })
             .collect(),
-        source: raw.source.as_deref(),
+        source_credit: raw.source_credit.as_deref(),
         dateline: raw.dateline.as_deref(),
         summary: &raw.lead,
         tags: crate::tag_rules::tags_for(&raw.title, &body_text, &config.tag_rules),
@@ -176,9 +177,7 @@ pub fn convert(path: &Path, config: &Config) -> Result<Converted, ContentError> 
         &bytes,
     );
     let text = crate::parse::decode_source(path, bytes)?;
-    let raw = parse_raw(&text, &config.raw).map_err(|e| {
-        ContentError::new(Location::new(path, e.line, e.col), e.message).help(e.help)
-    })?;
+    let raw = parse_raw(&text, &config.raw).map_err(|e| e.at(path))?;
     let slug = crate::text::truncate_slug(
         &crate::text::slugify(&raw.title),
         crate::parse::MAX_SLUG_LEN,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::article::{Article, SectionMeta};
 use crate::config::Config;
-use crate::error::{ContentError, Location, Warning};
+use crate::error::{ContentError, ContentErrors, Location, Warning};
 use crate::text::{compare_vi, slugify};
 
 #[derive(Debug, Clone)]
@@ -47,8 +47,8 @@ pub type Months = BTreeMap<i8, Days>;
 /// - `articles` is newest first (date, then source path), so every member
 ///   list (`Section::members`, `Tag::members`, the days of `years`) is both
 ///   newest first and in ascending article number.
-/// - `sections[section_of[i]].members[section_pos[i]] == i`.
-/// - `by_source` maps each article's `source` back to `i`.
+/// - `sections[section_of[i]].members[section_pos[i]] == i`, but for pages.
+/// - `by_source_path` maps each article's `source_path` back to `i`.
 /// - Standalone pages (`Article::standalone`: About, Contact) are in no
 ///   list: not in a section's `members`, a tag or `years`, and have no
 ///   neighbours; `section_of` still names their folder's section (for the
@@ -60,7 +60,7 @@ pub struct Index {
     /// Newest first (date, then source path): the site's front-page order.
     pub articles: Vec<Article>,
     /// Source path (relative to the site) -> article number.
-    pub by_source: HashMap<std::path::PathBuf, usize>,
+    pub by_source_path: HashMap<std::path::PathBuf, usize>,
     /// Per article: its URL path from the site root (`/thoi-su/slug/`).
     pub paths: Vec<String>,
     pub slugs: Vec<String>,
@@ -79,8 +79,8 @@ pub struct Index {
 
 impl Index {
     /// The number of the article read from `source` (relative to the site).
-    pub fn article_at(&self, source: &std::path::Path) -> Option<usize> {
-        self.by_source.get(source).copied()
+    pub fn article_at(&self, source_path: &std::path::Path) -> Option<usize> {
+        self.by_source_path.get(source_path).copied()
     }
 
     /// The (older, newer) articles beside `i` for previous/next links: in its
@@ -125,12 +125,12 @@ pub fn build_index(
     mut articles: Vec<Article>,
     section_meta: &BTreeMap<String, SectionMeta>,
     config: &Config,
-) -> Result<Index, Vec<ContentError>> {
+) -> Result<Index, ContentErrors> {
     articles.sort_by(|a, b| {
         b.date
             .timestamp()
             .cmp(&a.date.timestamp())
-            .then_with(|| a.source.cmp(&b.source))
+            .then_with(|| a.source_path.cmp(&b.source_path))
     });
     let n = articles.len();
 
@@ -193,7 +193,7 @@ pub fn build_index(
     }
     if !clashes.is_empty() {
         clashes.sort_by(|x, y| x.location.cmp(&y.location));
-        return Err(clashes);
+        return Err(ContentErrors(clashes));
     }
     let mut section_of = vec![None; n];
     let mut section_pos = vec![0; n];
@@ -217,7 +217,8 @@ pub fn build_index(
         }
     }
 
-    let (slugs, paths, mut warnings) = assign_urls(&articles, &section_of, &sections, config)?;
+    let (slugs, paths, mut warnings) =
+        assign_urls(&articles, &section_of, &sections, config).map_err(ContentErrors)?;
 
     // Slugify each distinct spelling once, not once per use.
     let mut slug_of: HashMap<&str, String> = HashMap::new();
@@ -261,7 +262,7 @@ pub fn build_index(
             others.sort_by(|a, b| compare_vi(a.0, b.0));
             for (other, first) in others {
                 merge_warnings.push(Warning {
-                    location: Location::file(&articles[first].source),
+                    location: Location::file(&articles[first].source_path),
                     message: format!(
                         "tag \"{other}\" has the same URL as \"{name}\" (/{}/{slug}/) and is shown as \"{name}\"; rename one if they are different words",
                         config.tags_path
@@ -313,14 +314,14 @@ pub fn build_index(
 
     warnings.extend(merge_warnings);
     warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
-    let by_source = articles
+    let by_source_path = articles
         .iter()
         .enumerate()
-        .map(|(i, a)| (a.source.clone(), i))
+        .map(|(i, a)| (a.source_path.clone(), i))
         .collect();
     Ok(Index {
         articles,
-        by_source,
+        by_source_path,
         paths,
         slugs,
         sections,
@@ -378,10 +379,10 @@ fn assign_urls(
             if let Some(&other) = taken.get(&path) {
                 errors.push(
                     ContentError::new(
-                        Location::new(&articles[i].source, articles[i].slug_line, 1),
+                        Location::new(&articles[i].source_path, articles[i].slug_line, 1),
                         format!(
                             "slug \"{slug}\" gives the URL {path}, already used by {}",
-                            articles[other].source.display()
+                            articles[other].source_path.display()
                         ),
                     )
                     .help("give one of the two articles a different `slug:`"),
@@ -415,10 +416,10 @@ fn assign_urls(
                 }
             }
             warnings.push(Warning {
-                location: Location::new(&a.source, a.slug_line, 1),
+                location: Location::new(&a.source_path, a.slug_line, 1),
                 message: format!(
                     "URL {plain} is taken by {}; this article gets {path} (set `slug:` to choose)",
-                    articles[holder].source.display()
+                    articles[holder].source_path.display()
                 ),
             });
         }
@@ -477,7 +478,7 @@ mod tests {
             index.section_of.len(),
             index.section_pos.len(),
             index.article_tags.len(),
-            index.by_source.len(),
+            index.by_source_path.len(),
         ] {
             assert_eq!(len, n);
         }
@@ -485,7 +486,7 @@ mod tests {
         let names: Vec<&str> = index.articles.iter().map(|a| a.title.as_str()).collect();
         assert_eq!(names, ["y", "z", "w", "x"]);
         for (i, a) in index.articles.iter().enumerate() {
-            assert_eq!(index.article_at(&a.source), Some(i));
+            assert_eq!(index.article_at(&a.source_path), Some(i));
             if let Some(s) = index.section_of[i] {
                 assert_eq!(index.sections[s].members[index.section_pos[i]], i);
             }

@@ -7,6 +7,7 @@ mod cli;
 use std::io::Write;
 use std::process::ExitCode;
 
+use bantin::error::Failure;
 use clap::Parser;
 
 fn main() -> ExitCode {
@@ -22,14 +23,13 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             let mut stderr = std::io::stderr().lock();
-            let content = err.downcast_ref::<bantin::error::ContentErrors>().is_some()
-                || err.downcast_ref::<bantin::error::TemplateError>().is_some();
-            if content {
+            let failure = Failure::of(&err);
+            if failure == Failure::Content {
                 let _ = writeln!(stderr, "{err}");
             } else {
                 let _ = writeln!(stderr, "error: {err:#}");
             }
-            ExitCode::from(if content { 1 } else { 2 })
+            ExitCode::from(failure.exit_code())
         }
     }
 }

@@ -76,9 +76,9 @@ fn apply_schedule(
         if schedule
             .next
             .as_ref()
-            .is_none_or(|(n, p, _)| (t, &a.source) < (*n, p))
+            .is_none_or(|(n, p, _)| (t, &a.source_path) < (*n, p))
         {
-            schedule.next = Some((t, a.source.clone(), ev));
+            schedule.next = Some((t, a.source_path.clone(), ev));
         }
     };
     let mut kept = Vec::with_capacity(articles.len());
@@ -257,7 +257,8 @@ fn parse_content(
                 Ok(Some(Item::Section(src.section().unwrap_or_default(), meta)))
             }
             SourceRole::Article(kind) => {
-                let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)?;
+                let mut a = parse_article(&src.rel, src.section(), *kind, &text, config)
+                    .map_err(|e| e.0)?;
                 if a.draft && !drafts {
                     return Ok(Some(Item::Draft));
                 }
@@ -287,7 +288,7 @@ fn index_content(
     let t = Instant::now();
     let now = options.now.unwrap_or_else(jiff::Timestamp::now);
     let (articles, schedule) = apply_schedule(parsed.articles, now, options.future);
-    let index = build_index(articles, &parsed.sections, config).map_err(ContentErrors)?;
+    let index = build_index(articles, &parsed.sections, config)?;
     let timings = Timings {
         load,
         parse,
@@ -469,8 +470,7 @@ fn edits_in_place(
         };
         let text = decode_source(rel, bytes).map_err(|e| ContentErrors(vec![e]))?;
         let old = &index.articles[i];
-        let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)
-            .map_err(ContentErrors)?;
+        let mut new = parse_article(rel, old.section.clone(), old.kind, &text, config)?;
         if !new.standalone {
             crate::tag_rules::apply(&mut new, &text, &config.tag_rules);
         }

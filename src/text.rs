@@ -9,34 +9,37 @@ use icu_collator::options::CollatorOptions;
 use icu_collator::{CollatorBorrowed, CollatorPreferences};
 use unicode_normalization::{UnicodeNormalization, is_nfc_quick};
 
-/// Why a file's bytes are not text bantin accepts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeError {
-    /// Byte offset of the first bad byte in the file.
-    pub offset: usize,
-    pub message: String,
-    /// What to do about it: re-saving as UTF-8 cannot mend a cut-off file.
-    pub help: &'static str,
-}
+use crate::error::TextError;
 
 const SAVE_AS_UTF8: &str = "save the file as UTF-8 (your editor's \"Save with encoding\")";
+
+/// Why a file's bytes are not text bantin accepts. Bytes that are not text
+/// have no line, so the error is for the whole file; the message gives the
+/// byte offset. `help` varies: re-saving as UTF-8 cannot mend a cut-off file.
+fn decode_error(message: String, help: &str) -> TextError {
+    TextError {
+        line: 0,
+        col: 0,
+        message,
+        help: help.to_string(),
+    }
+}
 
 /// Turns a file's bytes into NFC text with LF line endings. UTF-8 with or
 /// without BOM is accepted; UTF-16 and legacy code pages are refused with the
 /// byte offset, because guessing would silently produce mojibake.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+pub fn decode(bytes: &[u8]) -> Result<String, TextError> {
     decode_owned(bytes.to_vec())
 }
 
 /// [`decode`] without copying: the file's buffer becomes the text when it is
 /// already NFC with LF endings, as nearly every file is.
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, TextError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(DecodeError {
-            offset: 0,
-            message: "the file is UTF-16; bantin reads UTF-8 only".into(),
-            help: SAVE_AS_UTF8,
-        });
+        return Err(decode_error(
+            "the file is UTF-16; bantin reads UTF-8 only".into(),
+            SAVE_AS_UTF8,
+        ));
     }
     let skipped = if bytes.starts_with(b"\xEF\xBB\xBF") {
         bytes.drain(..3);
@@ -51,24 +54,19 @@ pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, DecodeError> {
         // valid so far: a copy or upload cut short, not another encoding, and
         // blaming a code page would send the user to fix the wrong thing.
         if e.utf8_error().error_len().is_none() {
-            return DecodeError {
-                offset,
-                message: format!(
+            return decode_error(
+                format!(
                     "the file ends in the middle of a character (truncated UTF-8 at byte {offset})"
                 ),
-                help: "the file was cut short (an interrupted copy or upload?): copy it again from where it came from",
-            };
+                "the file was cut short (an interrupted copy or upload?): copy it again from where it came from",
+            );
         }
         let hint = if body.iter().take(200).filter(|&&b| b == 0).count() > 20 {
             " (it looks like UTF-16)"
         } else {
             " (the file is probably in a legacy Vietnamese code page such as TCVN3 or Windows-1258)"
         };
-        DecodeError {
-            offset,
-            message: format!("invalid UTF-8 at byte {offset}{hint}"),
-            help: SAVE_AS_UTF8,
-        }
+        decode_error(format!("invalid UTF-8 at byte {offset}{hint}"), SAVE_AS_UTF8)
     })?;
     Ok(normalize_owned(text))
 }
@@ -355,8 +353,9 @@ mod tests {
     #[test]
     fn refuses_legacy_encodings_with_offset() {
         let err = decode(b"abc\xE0\xA9x").unwrap_err();
-        assert_eq!(err.offset, 3);
         assert!(err.message.contains("byte 3"));
+        // Not text, so no line: the error is for the whole file.
+        assert_eq!((err.line, err.col), (0, 0));
         let err = decode(b"\xFF\xFEa\0b\0").unwrap_err();
         assert!(err.message.contains("UTF-16"));
     }
@@ -369,7 +368,6 @@ mod tests {
             err.message,
             "the file ends in the middle of a character (truncated UTF-8 at byte 1)"
         );
-        assert_eq!(err.offset, 1);
         // The same bytes followed by more text are a bad sequence, not a cut.
         let err = decode(b"C\xE1\xBAx").unwrap_err();
         assert!(

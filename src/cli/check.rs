@@ -66,7 +66,7 @@ pub(crate) fn run(args: CheckArgs) -> anyhow::Result<ExitCode> {
         // Checked as built: a site built with `build --base-url` links to
         // that address, not to config.yaml's.
         if args.base_url.is_none()
-            && let Some(url) = bantin::check::built_base_url(&output)
+            && let Some(url) = bantin::check::built_base_url(&output)?
         {
             config.set_base_url(&url)?;
         }

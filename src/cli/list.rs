@@ -29,7 +29,9 @@ pub(crate) struct ListArgs {
 
 #[derive(serde::Serialize)]
 struct Row<'a> {
-    source: String,
+    /// The article's file; `source` in the output, as documented.
+    #[serde(rename = "source")]
+    source_path: String,
     url: String,
     title: &'a str,
     date: String,
@@ -62,17 +64,17 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
         .articles
         .iter()
         .zip(&published.paths)
-        .map(|(a, p)| (a.source.as_path(), p.as_str()))
+        .map(|(a, p)| (a.source_path.as_path(), p.as_str()))
         .collect();
     let rows: Vec<Row<'_>> = index
         .articles
         .iter()
         .enumerate()
         .map(|(i, a)| Row {
-            source: slash_path(&a.source),
+            source_path: slash_path(&a.source_path),
             url: config.url(
                 published_urls
-                    .get(a.source.as_path())
+                    .get(a.source_path.as_path())
                     .copied()
                     .unwrap_or(&index.paths[i]),
             ),
@@ -107,7 +109,7 @@ pub(crate) fn run(args: ListArgs) -> anyhow::Result<ExitCode> {
             )?;
             for r in &rows {
                 let fields = [
-                    r.source.clone(),
+                    r.source_path.clone(),
                     r.url.clone(),
                     r.title.to_string(),
                     r.date.clone(),

@@ -12,7 +12,7 @@ use serde_yaml::Value;
 use crate::article::{Article, Body, SectionMeta, SourceKind};
 use crate::config::Config;
 use crate::dates::{local_to_zoned, parse_date};
-use crate::error::{ContentError, Location};
+use crate::error::{ContentError, ContentErrors, Location};
 use crate::text::{nfc, slugify, teaser, word_count};
 use front_matter::{FrontMatter, date_text};
 
@@ -38,7 +38,7 @@ pub const SUMMARY_CHARS: usize = 280;
 pub fn decode_source(path: &Path, bytes: Vec<u8>) -> Result<String, ContentError> {
     crate::text::decode_owned(bytes)
         .map(crate::text::strip_controls)
-        .map_err(|e| ContentError::new(Location::file(path), e.message).help(e.help))
+        .map_err(|e| e.at(path))
 }
 
 pub fn parse_article(
@@ -47,10 +47,12 @@ pub fn parse_article(
     kind: SourceKind,
     text: &str,
     config: &Config,
-) -> Result<Article, Vec<ContentError>> {
+) -> Result<Article, ContentErrors> {
     match kind {
-        SourceKind::Markdown => parse_markdown(path, section, text, config),
-        SourceKind::Raw => parse_raw_file(path, section, text, config).map_err(|e| vec![e]),
+        SourceKind::Markdown => parse_markdown(path, section, text, config).map_err(ContentErrors),
+        SourceKind::Raw => {
+            parse_raw_file(path, section, text, config).map_err(|e| ContentErrors(vec![e]))
+        }
     }
 }
 
@@ -322,7 +324,7 @@ fn parse_markdown(
         None => (teaser(&first_paragraph, SUMMARY_CHARS), true),
     };
     Ok(Article {
-        source: path.to_path_buf(),
+        source_path: path.to_path_buf(),
         kind: SourceKind::Markdown,
         section,
         title,
@@ -402,9 +404,7 @@ fn parse_raw_file(
     text: &str,
     config: &Config,
 ) -> Result<Article, ContentError> {
-    let raw = raw_article::parse_raw(text, &config.raw).map_err(|e| {
-        ContentError::new(Location::new(path, e.line, e.col), e.message).help(e.help)
-    })?;
+    let raw = raw_article::parse_raw(text, &config.raw).map_err(|e| e.at(path))?;
     let date = local_to_zoned(raw.date, &config.timezone).map_err(|e| {
         ContentError::new(
             Location::new(path, 1, 1),
@@ -434,7 +434,7 @@ fn parse_raw_file(
     }
     let standalone = section.is_none();
     Ok(Article {
-        source: path.to_path_buf(),
+        source_path: path.to_path_buf(),
         kind: SourceKind::Raw,
         section,
         title: raw.title.clone(),
@@ -456,7 +456,7 @@ fn parse_raw_file(
         extra,
         body: Body::Html(raw_article::body_html(&raw.blocks)),
         dateline: raw.dateline,
-        source_credit: raw.source,
+        source_credit: raw.source_credit,
         word_count: words,
         slug_line: raw.title_line,
         warnings: raw

@@ -18,6 +18,7 @@ use jiff::civil::DateTime;
 use regex::Regex;
 
 use crate::config::RawRules;
+use crate::error::TextError;
 use crate::text::{name_case, trim_padding};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,20 +73,11 @@ pub struct RawArticle {
     pub blocks: Vec<Block>,
     pub authors: Vec<Author>,
     /// A source credit: `TTXVN` from `Theo TTXVN`.
-    pub source: Option<String>,
+    pub source_credit: Option<String>,
     /// The credit lines as written, so nothing of the file is lost.
     pub credit_lines: Vec<String>,
     /// Findings that do not stop the article (a weekday that does not match the date).
-    pub warnings: Vec<RawError>,
-}
-
-/// A problem at a 1-based line and column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawError {
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-    pub help: String,
+    pub warnings: Vec<TextError>,
 }
 
 static DATE_RE: LazyLock<Regex> = LazyLock::new(|| {
@@ -112,14 +104,71 @@ static NAME_SPLIT_RE: LazyLock<Regex> =
 /// characters are dropped first (already done for files read through
 /// [`crate::parse::decode_source`]; repeated here so no caller can carry one
 /// into a title, a slug or a page; see [`crate::text::without_controls`]).
-pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
+pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, TextError> {
     let text = &*crate::text::without_controls(text);
+    let lines = content_lines(text, rules);
+    let Some(&(date_line, date_col, date_text)) = lines.first() else {
+        return Err(TextError {
+            line: 1,
+            col: 1,
+            message: "the file is empty".into(),
+            help: "a raw article starts with a date line `DD/MM/YYYY - HH:MM`, then the title and the text".into(),
+        });
+    };
+    let date = parse_date_line(date_text).map_err(|(message, offset)| TextError {
+        line: date_line,
+        col: date_col + date_text[..offset].chars().count(),
+        message,
+        help: "the first line must be the date and time in site time, like `04/03/2024 - 18:48`"
+            .into(),
+    })?;
+    let mut warnings = Vec::new();
+    if let Some((said, offset)) = weekday_mismatch(date_text, date) {
+        warnings.push(TextError {
+            line: date_line,
+            col: date_col + date_text[..offset].chars().count(),
+            message: format!(
+                "the date line says {said}, but the date is a {}",
+                crate::dates::WEEKDAYS_VI[date.weekday().to_monday_zero_offset() as usize]
+            ),
+            help: "check the date and the weekday; the date is what bantin uses".into(),
+        });
+    }
+    let Some(&(title_line, _, title)) = lines.get(1) else {
+        return Err(TextError {
+            line: date_line + 1,
+            col: 1,
+            message: "no title after the date line".into(),
+            help: "put the article's title on the line after the date".into(),
+        });
+    };
+
+    let mut rest: Vec<&str> = lines[2..].iter().map(|&(_, _, t)| t).collect();
+    let credit_lines = take_credit_lines(&mut rest);
+    let (authors, source_credit) = read_credits(&credit_lines);
+    let (blocks, dateline, lead) = body_blocks(&rest, rules);
+    Ok(RawArticle {
+        date,
+        title: title.to_string(),
+        title_line,
+        dateline,
+        lead,
+        blocks,
+        authors,
+        source_credit,
+        credit_lines,
+        warnings,
+    })
+}
+
+/// The lines that carry text, as (1-based line number, column of the first
+/// character, trimmed text): blank lines and export boilerplate are dropped.
+fn content_lines<'t>(text: &'t str, rules: &RawRules) -> Vec<(usize, usize, &'t str)> {
     let boilerplate: Vec<String> = rules
         .boilerplate
         .iter()
         .map(|b| b.trim().to_lowercase())
         .collect();
-    // (line number, column of first char, trimmed text)
     let mut lines = Vec::new();
     for (i, raw_line) in text.split('\n').enumerate() {
         let t = trim_padding(raw_line);
@@ -133,46 +182,12 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         let col = raw_line[..lead_ws].chars().count() + 1;
         lines.push((i + 1, col, t));
     }
-    let Some(&(date_line, date_col, date_text)) = lines.first() else {
-        return Err(RawError {
-            line: 1,
-            col: 1,
-            message: "the file is empty".into(),
-            help: "a raw article starts with a date line `DD/MM/YYYY - HH:MM`, then the title and the text".into(),
-        });
-    };
-    let date = parse_date_line(date_text).map_err(|(message, offset)| RawError {
-        line: date_line,
-        col: date_col + date_text[..offset].chars().count(),
-        message,
-        help: "the first line must be the date and time in site time, like `04/03/2024 - 18:48`"
-            .into(),
-    })?;
-    let mut warnings = Vec::new();
-    if let Some((said, offset)) = weekday_mismatch(date_text, date) {
-        warnings.push(RawError {
-            line: date_line,
-            col: date_col + date_text[..offset].chars().count(),
-            message: format!(
-                "the date line says {said}, but the date is a {}",
-                crate::dates::WEEKDAYS_VI[date.weekday().to_monday_zero_offset() as usize]
-            ),
-            help: "check the date and the weekday; the date is what bantin uses".into(),
-        });
-    }
-    let Some(&(title_line, _, title)) = lines.get(1) else {
-        return Err(RawError {
-            line: date_line + 1,
-            col: 1,
-            message: "no title after the date line".into(),
-            help: "put the article's title on the line after the date".into(),
-        });
-    };
+    lines
+}
 
-    let mut rest: Vec<&str> = lines[2..].iter().map(|&(_, _, t)| t).collect();
-    // Credits and source lines at the end, in any order.
-    let mut authors: Vec<Author> = Vec::new();
-    let mut source = None;
+/// Takes the credit and source lines off the end of `rest` (they come in
+/// any order), as written.
+fn take_credit_lines(rest: &mut Vec<&str>) -> Vec<String> {
     let mut credit_lines = Vec::new();
     while let Some(&last) = rest.last() {
         if rest.len() == 1 && credit_lines.is_empty() && !is_credit(last) {
@@ -184,17 +199,29 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
         credit_lines.insert(0, last.to_string());
         rest.pop();
     }
-    for line in &credit_lines {
+    credit_lines
+}
+
+/// The authors (with their roles) and the source credit named by the credit lines.
+fn read_credits(credit_lines: &[String]) -> (Vec<Author>, Option<String>) {
+    let mut authors: Vec<Author> = Vec::new();
+    let mut source_credit = None;
+    for line in credit_lines {
         if let Some(c) = CREDIT_RE.captures(line) {
             let roles = roles_of(&c[1]);
             for name in split_names(&c[2]) {
                 add_author(&mut authors, name, &roles);
             }
         } else if let Some(c) = SOURCE_RE.captures(line) {
-            source = Some(c[1].trim().to_string());
+            source_credit = Some(c[1].trim().to_string());
         }
     }
+    (authors, source_credit)
+}
 
+/// The paragraphs after the title, captions marked, plus the lead's
+/// dateline and the lead without it.
+fn body_blocks(rest: &[&str], rules: &RawRules) -> (Vec<Block>, Option<String>, String) {
     let mut blocks = Vec::with_capacity(rest.len());
     let (mut dateline, mut lead) = (None, String::new());
     for (i, para) in rest.iter().enumerate() {
@@ -216,18 +243,7 @@ pub fn parse_raw(text: &str, rules: &RawRules) -> Result<RawArticle, RawError> {
             blocks.push(Block::Paragraph(para.to_string()));
         }
     }
-    Ok(RawArticle {
-        date,
-        title: title.to_string(),
-        title_line,
-        dateline,
-        lead,
-        blocks,
-        authors,
-        source,
-        credit_lines,
-        warnings,
-    })
+    (blocks, dateline, lead)
 }
 
 /// Monday = 0 for a weekday as written (`Thứ Hai`, `T2`, `Chủ nhật`, `CN`).
@@ -416,7 +432,7 @@ mod tests {
         RawRules::default()
     }
 
-    fn parse(text: &str) -> Result<RawArticle, RawError> {
+    fn parse(text: &str) -> Result<RawArticle, TextError> {
         parse_raw(text, &rules())
     }
 
@@ -605,7 +621,7 @@ mod tests {
                 .map(|a| (a.name.as_str(), a.roles.as_slice()))
                 .collect();
             assert_eq!(&got, authors, "{credit}");
-            assert_eq!(a.source.as_deref(), *source, "{credit}");
+            assert_eq!(a.source_credit.as_deref(), *source, "{credit}");
             assert_eq!(a.blocks.len(), 2, "{credit}");
         }
         // Separate text and photo credits merge in file order.

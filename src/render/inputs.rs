@@ -247,7 +247,7 @@ impl ArticleHashes {
             .par_iter()
             .zip(&index.articles)
             .map(|(v, a)| {
-                let prev = old_index.article_at(&a.source);
+                let prev = old_index.article_at(&a.source_path);
                 let view = match prev {
                     Some(i) if old_views[i] == *v => old.views[i],
                     _ => value_hash(v),

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use crate::config::Config;
-use crate::error::TemplateError;
+use std::path::{Path, PathBuf};
+
+use crate::error::{ContentError, ContentErrors, Location};
 use crate::theme::{Asset, Theme};
 
 use super::feeds;
@@ -48,6 +50,9 @@ pub struct Planned {
     pub job: Job,
     /// What asked for this file, for collision messages.
     pub origin: String,
+    /// The user's file that asked for it (an article, a static file), where
+    /// one did: a clash is reported there.
+    pub file: Option<PathBuf>,
 }
 
 fn planned(output: String, job: Job, origin: String) -> Planned {
@@ -55,6 +60,14 @@ fn planned(output: String, job: Job, origin: String) -> Planned {
         output,
         job,
         origin,
+        file: None,
+    }
+}
+
+impl Planned {
+    fn asked_by(mut self, file: impl Into<PathBuf>) -> Self {
+        self.file = Some(file.into());
+        self
     }
 }
 
@@ -103,33 +116,43 @@ fn sitemap_jobs(total: usize, out: &mut Vec<Planned>) {
 
 impl Renderer<'_> {
     /// Every file of the site. Errors name both sides of any output clash.
-    pub fn plan(&self, theme: &Theme) -> Result<Vec<Planned>, TemplateError> {
+    pub fn plan(&self, theme: &Theme) -> Result<Vec<Planned>, ContentErrors> {
         let config = self.config;
         let index = self.index;
         let mut out = Vec::new();
 
         for (rel, asset) in &theme.static_files {
-            out.push(planned(
+            let p = planned(
                 rel.clone(),
                 Job::Static(asset.clone()),
                 format!("static file {rel}"),
-            ));
+            );
+            out.push(match asset {
+                Asset::Disk(abs) => p.asked_by(site_path(abs, &config.root)),
+                Asset::Embedded(_) => p,
+            });
         }
         for (i, a) in index.articles.iter().enumerate() {
-            out.push(planned(
-                output_file(&index.paths[i]),
-                Job::Article(i),
-                a.source.display().to_string(),
-            ));
+            out.push(
+                planned(
+                    output_file(&index.paths[i]),
+                    Job::Article(i),
+                    a.source_path.display().to_string(),
+                )
+                .asked_by(&a.source_path),
+            );
             for alias in &a.aliases {
                 let path = normalize_alias(alias);
-                out.push(planned(
-                    output_file(&path),
-                    Job::Redirect {
-                        to: config.url(&index.paths[i]),
-                    },
-                    format!("alias {alias} of {}", a.source.display()),
-                ));
+                out.push(
+                    planned(
+                        output_file(&path),
+                        Job::Redirect {
+                            to: config.url(&index.paths[i]),
+                        },
+                        format!("alias {alias} of {}", a.source_path.display()),
+                    )
+                    .asked_by(&a.source_path),
+                );
             }
         }
         for (li, list) in self.lists.iter().enumerate() {
@@ -182,22 +205,40 @@ impl Renderer<'_> {
     }
 }
 
-fn check_clashes(plan: &[Planned]) -> Result<(), TemplateError> {
-    let mut seen: HashMap<&str, &str> = HashMap::with_capacity(plan.len());
+/// A file's path as the user should see it: relative to the site root when
+/// it is inside it (a theme's own files may not be).
+fn site_path(abs: &Path, root: &Path) -> PathBuf {
+    abs.strip_prefix(root).unwrap_or(abs).to_path_buf()
+}
+
+/// One content error per clash, at the user's file of the later claimant,
+/// else of the first, else at config.yaml (list pages, feeds and the tag
+/// index are placed by its settings and the section folders).
+fn check_clashes(plan: &[Planned]) -> Result<(), ContentErrors> {
+    let mut seen: HashMap<&str, &Planned> = HashMap::with_capacity(plan.len());
     let mut clashes = Vec::new();
     for p in plan {
-        if let Some(first) = seen.insert(&p.output, &p.origin) {
-            clashes.push(format!(
-                "{}: wanted by both {first} and {}",
-                p.output, p.origin
-            ));
+        if let Some(first) = seen.insert(&p.output, p) {
+            let file = p
+                .file
+                .as_deref()
+                .or(first.file.as_deref())
+                .unwrap_or(Path::new(crate::config::CONFIG_FILE));
+            clashes.push(
+                ContentError::new(
+                    Location::file(file),
+                    format!(
+                        "two pages want the same output file {}: wanted by both {} and {}",
+                        p.output, first.origin, p.origin
+                    ),
+                )
+                .help("change a slug, a section folder name or a static file so the URLs differ"),
+            );
         }
     }
     if clashes.is_empty() {
         return Ok(());
     }
-    Err(TemplateError(format!(
-        "two pages want the same output file:\n  {}\n  help: change a slug, a section folder name or a static file so the URLs differ",
-        clashes.join("\n  ")
-    )))
+    clashes.sort_by(|a, b| a.location.cmp(&b.location));
+    Err(ContentErrors(clashes))
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::article::{Article, Body};
 use crate::config::Config;
-use crate::error::TemplateError;
+use crate::error::{ContentError, ContentErrors, Location, TemplateError};
 use crate::index::Index;
 
 pub use text::{fold, words};
@@ -99,21 +99,28 @@ pub fn search_files(
     Ok(files)
 }
 
-/// An error naming every search file that another page also wants.
+/// An error naming every search file that another page also wants, at
+/// config.yaml, whose `search.path` places them.
 pub fn check_clashes<'a>(
     planned: impl Iterator<Item = &'a str>,
     files: &[OutputFile],
-) -> Result<(), TemplateError> {
+) -> Result<(), ContentErrors> {
     let ours: std::collections::HashSet<&str> = files.iter().map(|f| f.0.as_str()).collect();
     let mut clashes: Vec<&str> = planned.filter(|p| ours.contains(p)).collect();
     if clashes.is_empty() {
         return Ok(());
     }
     clashes.sort_unstable();
-    Err(TemplateError(format!(
-        "the search page wants files that other pages also want: {}\n  help: change search.path in config.yaml (or the section or static file in the way)",
-        clashes.join(", ")
-    )))
+    Err(ContentErrors(vec![
+        ContentError::new(
+            Location::file(crate::config::CONFIG_FILE),
+            format!(
+                "the search page wants files that other pages also want: {}",
+                clashes.join(", ")
+            ),
+        )
+        .help("change search.path in config.yaml (or the section or static file in the way)"),
+    ]))
 }
 
 /// Whether `files` are exactly the search files now in `output`: when one

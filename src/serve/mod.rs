@@ -202,7 +202,7 @@ pub fn run(
             }
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let changed = gather(first, &rx, waiting.elapsed() < BURST);
+        let changed = gather(first, &rx, waiting.elapsed() < BURST, log);
         let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
         let root = site.config().root.clone();
         let kinds = classify(paths.iter().copied(), &root, &site.config().theme_dir());
@@ -256,10 +256,13 @@ pub fn run(
         let now = watch_list(site.config());
         if now != watched {
             for (p, _) in &watched {
+                // A folder that was removed is no longer watched anyway.
                 let _ = debouncer.unwatch(p);
             }
             for (p, mode) in &now {
-                let _ = debouncer.watch(p, *mode);
+                if let Err(e) = debouncer.watch(p, *mode) {
+                    log(&format!("error: cannot watch {}: {e}", p.display()));
+                }
             }
             watched = now;
         }
@@ -288,11 +291,21 @@ fn gather(
     first: DebounceEventResult,
     rx: &Receiver<DebounceEventResult>,
     settle: bool,
+    log: &(dyn Fn(&str) + Sync),
 ) -> Vec<PathBuf> {
     let mut paths = Vec::new();
     let mut add = |batch: DebounceEventResult| {
-        // A watcher error names no change to apply.
-        let Ok(events) = batch else { return };
+        // A watcher error names no change to apply, but it may mean edits
+        // are being missed: the user should know why a page went stale.
+        let events = match batch {
+            Ok(events) => events,
+            Err(errors) => {
+                for e in errors {
+                    log(&format!("error: watching files: {e}"));
+                }
+                return;
+            }
+        };
         // Reads (the build's own) are access events; only changes count.
         // Editor swap and backup files are never content; drop them here so
         // nothing below has to think about them.
@@ -434,16 +447,19 @@ mod tests {
         ))
         .unwrap();
         let first = batch(edit, &["/s/content/b.md"]);
-        let paths = gather(first, &rx, false);
+        let lines = std::sync::Mutex::new(Vec::new());
+        let log = |l: &str| lines.lock().unwrap().push(l.to_string());
+        let paths = gather(first, &rx, false, &log);
         assert_eq!(
             paths,
             [PathBuf::from("/s/content/a.md"), "/s/content/b.md".into()]
         );
         assert!(rx.try_recv().is_err(), "everything queued was taken");
+        assert_eq!(*lines.lock().unwrap(), ["error: watching files: lost"]);
 
         tx.send(batch(edit, &["/s/content/c.md"])).unwrap();
         let first = batch(edit, &["/s/templates/x.html"]);
-        let paths = gather(first, &rx, true);
+        let paths = gather(first, &rx, true, &log);
         assert_eq!(
             paths,
             [
