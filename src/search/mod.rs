@@ -426,6 +426,6 @@ fn doc_entry<'a>(config: &Config, index: &'a Index, i: usize) -> DocEntry<'a> {
         i: a.image
             .as_deref()
             .map(|img| crate::render::views::asset_url(img, config)),
-        x: text::excerpt(&snippet_source, SNIPPET_CHARS),
+        x: crate::text::teaser(&snippet_source, SNIPPET_CHARS),
     }
 }

@@ -133,20 +133,6 @@ fn decode_entities(s: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
-/// The start of `text` up to about `max` characters, cut between words.
-pub fn excerpt(text: &str, max: usize) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() <= max {
-        return text;
-    }
-    let cut: String = text.chars().take(max).collect();
-    let cut = match cut.rfind(' ') {
-        Some(i) if i > max / 2 => &cut[..i],
-        _ => cut.as_str(),
-    };
-    format!("{cut}…")
-}
-
 /// A term's name in a file name: `[a-z0-9]` as is, anything else as
 /// `_hex_` (search.js: `fileName`). `_` is never part of a word, so names
 /// cannot collide.
@@ -238,11 +224,5 @@ mod tests {
         assert_eq!(file_name("2024"), "2024");
         assert_eq!(file_name("ß"), "_df_");
         assert_ne!(file_name("_"), file_name("5f"));
-    }
-
-    #[test]
-    fn excerpts_between_words() {
-        assert_eq!(excerpt("một  hai\nba", 20), "một hai ba");
-        assert_eq!(excerpt("một hai ba bốn năm sáu", 12), "một hai ba…");
     }
 }
