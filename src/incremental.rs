@@ -72,6 +72,8 @@ pub fn replaces_in_place(old: &Article, new: &Article) -> bool {
         && new.expires == old.expires
         && new.standalone == old.standalone
         && new.menu == old.menu
+        // Featured articles lead the front page, chosen when it is planned.
+        && crate::render::lists::is_featured(new) == crate::render::lists::is_featured(old)
         // A menu page's title is on every page.
         && (new.menu.is_none() || new.title == old.title)
 }

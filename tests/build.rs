@@ -199,16 +199,23 @@ fn articles_live_at_section_slug_and_top_level_slug() {
 fn home_is_paginated_and_page_1_redirects_home() {
     let site = news();
     let home = site.read("index.html");
-    // Page 1: its two articles, then the newest four of each section in menu order.
-    assert_eq!(
-        article_links(&home),
-        urls(&[A1, A2, A1, A2, A4, A5, A3, A7])
-    );
+    // Page 1: the five top stories (nothing featured: the newest), then each
+    // section's newest not already shown, in menu order; no story twice.
+    assert_eq!(article_links(&home), urls(&[A1, A2, A3, A4, A5, A6, A7]));
     assert!(home.contains(&format!("<a href=\"{BASE}page/2/\" rel=\"next\">")));
     assert!(!home.contains("rel=\"prev\""));
     assert_eq!(
         article_links(&site.read("page/2/index.html")),
         urls(&[A3, A4])
+    );
+    // An editor's `featured: true` leads the front page.
+    let path = site.path("content/the-thao/dua-ghe.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("---\n", "---\nfeatured: true\n", 1)).unwrap();
+    site.build_ok(&[]);
+    assert_eq!(
+        article_links(&site.read("index.html")),
+        urls(&[A7, A1, A2, A3, A4, A5, A6])
     );
     assert_eq!(
         article_links(&site.read("page/3/index.html")),

@@ -13,7 +13,7 @@ use crate::index::Index;
 use crate::theme::Asset;
 
 use super::feeds::{self, Feed, SitemapUrl};
-use super::lists::{ListKind, home_latest, titled};
+use super::lists::{FrontPage, ListKind, front_page, titled};
 use super::plan::{FeedFormat, Job};
 use super::state::Renderer;
 use super::urls::page_path;
@@ -79,8 +79,9 @@ pub struct ListPage<'a> {
 /// What a list page shows besides its articles, by kind of list.
 #[derive(Debug)]
 pub enum ListShows<'a> {
-    /// Each section with its newest articles; empty after the first page.
-    Home(Vec<(&'a Value, &'a [usize])>),
+    /// The first page's top stories, section blocks and latest stories
+    /// (none after the first page, which shows `members`).
+    Home(Option<(FrontPage, Vec<&'a Value>)>),
     Section {
         section: &'a Value,
         count: usize,
@@ -147,12 +148,16 @@ impl<'a> Renderer<'a> {
                 let count = list.members.len();
                 let period = |y, m, d, n| Period::new(config, y, m, d, n);
                 let shows = match list.kind {
-                    ListKind::Home if page == 1 => ListShows::Home(
-                        (0..index.sections.len())
-                            .map(|s| (&self.section_values[s], home_latest(index, s)))
-                            .collect(),
-                    ),
-                    ListKind::Home => ListShows::Home(Vec::new()),
+                    ListKind::Home if page == 1 => {
+                        let front = front_page(index, list.page_members(1, config.paginate_by));
+                        let sections = front
+                            .blocks
+                            .iter()
+                            .map(|(s, _)| &self.section_values[*s])
+                            .collect();
+                        ListShows::Home(Some((front, sections)))
+                    }
+                    ListKind::Home => ListShows::Home(None),
                     ListKind::Section(s) => ListShows::Section {
                         section: &self.section_values[s],
                         count: index.sections[s].members.len(),
@@ -386,12 +391,20 @@ pub fn fingerprint(inputs: &PageInputs<'_>, hashes: &ArticleHashes) -> Option<Fi
             f.articles(members);
             std::mem::discriminant(shows).hash(&mut f.h);
             match shows {
-                ListShows::Home(latest) => {
-                    latest.len().hash(&mut f.h);
-                    for (section, members) in latest {
+                ListShows::Home(None) => {}
+                ListShows::Home(Some((front, sections))) => {
+                    let FrontPage {
+                        top,
+                        blocks,
+                        latest,
+                    } = front;
+                    f.articles(top);
+                    blocks.len().hash(&mut f.h);
+                    for ((_, members), section) in blocks.iter().zip(sections) {
                         hash_value(section, &mut f.h);
                         f.articles(members);
                     }
+                    f.articles(latest);
                 }
                 ListShows::Section { section, count } => {
                     hash_value(section, &mut f.h);
@@ -531,13 +544,16 @@ mod tests {
         let PageInputs::List(page) = r.describe(&home.job) else {
             panic!("the home page is a list")
         };
-        // Newest first; each section's newest beside them.
+        // Newest first; with nothing featured, the four newest lead, and
+        // no story shows twice: the section blocks and latest list are empty.
         assert_eq!(page.members, &[0, 1]);
-        let ListShows::Home(latest) = page.shows else {
-            panic!("the home page shows its sections")
+        let ListShows::Home(Some((front, sections))) = page.shows else {
+            panic!("the home page shows its front page")
         };
-        let sizes: Vec<usize> = latest.iter().map(|(_, m)| m.len()).collect();
-        assert_eq!(sizes, [3, 1]);
+        assert_eq!(front.top, [0, 1, 2, 3]);
+        assert_eq!(sections.len(), 2);
+        assert!(front.blocks.iter().all(|(_, m)| m.is_empty()));
+        assert!(front.latest.is_empty());
     }
 
     #[test]

@@ -88,10 +88,67 @@ pub fn titled(config: &Config, name: &str) -> String {
     format!("{} - {}", config.title, name)
 }
 
-/// The newest articles of section `s` shown on the home page.
-pub fn home_latest(index: &Index, s: usize) -> &[usize] {
-    let m = &index.sections[s].members;
-    &m[..m.len().min(HOME_LATEST_PER_SECTION)]
+/// How many stories the front page leads with (the lead and the top list).
+pub const HOME_TOP_STORIES: usize = 5;
+
+/// What the first page of the home list shows, each story once: the top
+/// stories, then each section's newest, then the latest of the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FrontPage {
+    /// The lead first: the newest `featured: true` articles, then the newest.
+    pub top: Vec<usize>,
+    /// Per section (in menu order), its newest articles not already above.
+    pub blocks: Vec<(usize, Vec<usize>)>,
+    /// The first page of the latest list without the stories above.
+    pub latest: Vec<usize>,
+}
+
+/// Whether an editor put the article on the front page (`featured: true`).
+pub fn is_featured(a: &crate::article::Article) -> bool {
+    a.extra.get("featured") == Some(&serde_json::Value::Bool(true))
+}
+
+/// The front page's selection, the one place its rules live: editors choose
+/// the lead and top stories with `featured: true` (the newest featured
+/// first, filled with the newest when fewer are featured), and no story
+/// appears twice on the page.
+pub fn front_page(index: &Index, page_one: &[usize]) -> FrontPage {
+    let news = || (0..index.articles.len()).filter(|&i| !index.articles[i].standalone);
+    let mut top: Vec<usize> = news()
+        .filter(|&i| is_featured(&index.articles[i]))
+        .take(HOME_TOP_STORIES)
+        .collect();
+    for i in news() {
+        if top.len() >= HOME_TOP_STORIES {
+            break;
+        }
+        if !top.contains(&i) {
+            top.push(i);
+        }
+    }
+    let mut shown: std::collections::HashSet<usize> = top.iter().copied().collect();
+    let mut blocks = Vec::with_capacity(index.sections.len());
+    for (s, section) in index.sections.iter().enumerate() {
+        let newest: Vec<usize> = section
+            .members
+            .iter()
+            .copied()
+            .filter(|i| !shown.contains(i))
+            .take(HOME_LATEST_PER_SECTION)
+            .collect();
+        shown.extend(&newest);
+        blocks.push((s, newest));
+    }
+    let latest = page_one
+        .iter()
+        .copied()
+        .filter(|i| !shown.contains(i))
+        .collect();
+    FrontPage {
+        top,
+        blocks,
+        latest,
+    }
 }
 
 /// Home, then sections, tags, and for each year its days, months and the

@@ -102,17 +102,23 @@ impl Renderer<'_> {
         ctx.insert_value("articles", self.list_values(p.members));
         ctx.insert("paginator", &p.paginator);
         match &p.shows {
-            ListShows::Home(latest) => {
-                let latest: Vec<Value> = latest
+            ListShows::Home(None) => {}
+            ListShows::Home(Some((front, sections))) => {
+                let blocks: Vec<Value> = front
+                    .blocks
                     .iter()
-                    .map(|(section, members)| {
+                    .zip(sections)
+                    .map(|((_, members), section)| {
                         let mut m = tera::Map::new();
                         m.insert("section".into(), (*section).clone());
                         m.insert("articles".into(), self.list_values(members));
                         Value::from(m)
                     })
                     .collect();
-                ctx.insert_value("sections_latest", Value::from(latest));
+                ctx.insert_value("top_stories", self.list_values(&front.top));
+                ctx.insert_value("sections_latest", Value::from(blocks));
+                // The first page's latest list leaves out the stories above it.
+                ctx.insert_value("articles", self.list_values(&front.latest));
             }
             ListShows::Section { section, count } => {
                 let mut section = section.as_map().cloned().unwrap_or_default();
