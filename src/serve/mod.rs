@@ -112,7 +112,7 @@ struct Watched {
 ///
 /// Setup (listener, private folder, watcher, first build, HTTP server) comes
 /// first; then each change on disk, or a scheduled article's time, is one
-/// [`step`] of the loop.
+/// `step` of the loop.
 pub fn run(
     mut config: Config,
     bind: &str,
