@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 
-use crate::error::{ContentError, ContentErrors};
+use crate::error::{ContentError, ContentErrors, Location};
 use crate::yaml::{key_location, yaml_error};
 
 pub const CONFIG_FILE: &str = "config.yaml";
@@ -243,6 +243,10 @@ impl Config {
     }
 
     /// Pure part of [`Config::load`], for tests.
+    ///
+    /// Every value is checked before any error is returned, so one run shows
+    /// all the problems. The helpers run in a fixed order, which is the order
+    /// the errors are listed in: keep it (tests/errors.rs checks it).
     pub fn parse(root: &Path, text: &str) -> Result<Config, ContentErrors> {
         let file = Path::new(CONFIG_FILE);
         let written: ConfigFile = serde_yaml::from_str(text)
@@ -250,166 +254,25 @@ impl Config {
         let mut errors = Vec::new();
         let at = |key: &str| key_location(file, text, 1, key);
 
-        let base_url = match normalize_base_url(&written.base_url) {
-            Ok(u) => u,
-            Err(msg) => {
-                errors.push(ContentError::new(at("base_url"), msg).help(
-                    "write the address the site will be published at, e.g. https://example.org/ or https://example.org/bao/",
-                ));
-                String::new()
-            }
-        };
-        if written.title.trim().is_empty() {
-            errors.push(
-                ContentError::new(at("title"), "title is empty").help("give the site a name"),
-            );
-        }
-        let timezone_name = written
-            .timezone
-            .unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
-        let timezone = match TimeZone::get(&timezone_name) {
-            Ok(tz) => tz,
-            Err(_) => {
-                errors.push(
-                    ContentError::new(
-                        at("timezone"),
-                        format!("unknown timezone \"{timezone_name}\""),
-                    )
-                    .help("use an IANA name such as Asia/Ho_Chi_Minh"),
-                );
-                TimeZone::UTC
-            }
-        };
-        let paginate_by = written.paginate_by.unwrap_or(20);
-        if paginate_by == 0 {
-            errors.push(
-                ContentError::new(at("paginate_by"), "paginate_by must be at least 1")
-                    .help("use the number of articles per list page, e.g. 20"),
-            );
-        }
-        let defaults = Limits::default();
-        let limits = Limits {
-            tags_per_article: written
-                .limits
-                .tags_per_article
-                .unwrap_or(defaults.tags_per_article),
-            card_tags: written.limits.card_tags.unwrap_or(defaults.card_tags),
-            title_chars: written.limits.title_chars.unwrap_or(defaults.title_chars),
-            article_mb: written.limits.article_mb.unwrap_or(defaults.article_mb),
-            page_articles: written
-                .limits
-                .page_articles
-                .unwrap_or(defaults.page_articles),
-        };
-        if paginate_by > limits.page_articles {
-            errors.push(
-                ContentError::new(
-                    at("paginate_by"),
-                    format!(
-                        "paginate_by {paginate_by} puts more than {} articles on one list page",
-                        limits.page_articles
-                    ),
-                )
-                .help("use a smaller number (20 is usual), or raise limits.page_articles"),
-            );
-        }
-        for (key, value) in [
-            ("tags_per_article", limits.tags_per_article),
-            ("title_chars", limits.title_chars),
-            ("page_articles", limits.page_articles),
-        ] {
-            if value == 0 {
-                errors.push(ContentError::new(
-                    at("limits"),
-                    format!("limits.{key} must be at least 1"),
-                ));
-            }
-        }
-        if limits.article_mb == 0 {
-            errors.push(ContentError::new(
-                at("limits"),
-                "limits.article_mb must be at least 1",
-            ));
-        }
-        let article_permalink = written
-            .permalinks
-            .article
-            .unwrap_or_else(|| "/:section/:slug/".into());
-        if article_permalink
-            .split('/')
-            .any(|seg| seg == ".." || seg == ".")
-            || article_permalink.contains(['\\', '?', '#'])
-        {
-            errors.push(
-                ContentError::new(at("permalinks"), format!("permalinks.article \"{article_permalink}\" must be a plain path"))
-                    .help("use segments and placeholders only, e.g. /:section/:slug/ (no `..`, `?` or `#`)"),
-            );
-        }
-        if !article_permalink.contains(":slug") {
-            errors.push(
-                ContentError::new(at("permalinks"), "permalinks.article must contain :slug")
-                    .help("e.g. /:section/:slug/ or /:year/:month/:slug/"),
-            );
-        }
-        let tags_path = written.permalinks.tags.unwrap_or_else(|| "tags".into());
-        let tags_path = tags_path.trim_matches('/').to_string();
-        if tags_path.is_empty() || tags_path.contains("..") {
-            errors.push(ContentError::new(
-                at("permalinks"),
-                "permalinks.tags must be a folder name such as tags",
-            ));
-        }
-        let search = Search {
-            enabled: written.search.enabled.unwrap_or(true),
-            path: written
-                .search
-                .path
-                .unwrap_or_else(|| "tim-kiem".into())
-                .trim_matches('/')
-                .to_string(),
-        };
-        if search.path.is_empty()
-            || search
-                .path
-                .split('/')
-                .any(|seg| seg.is_empty() || seg == "." || seg == "..")
-            || search.path.contains(['\\', '?', '#', ' '])
-        {
-            errors.push(
-                ContentError::new(
-                    at("search"),
-                    format!(
-                        "search.path \"{}\" must be a plain folder path",
-                        search.path
-                    ),
-                )
-                .help("use a folder name such as tim-kiem"),
-            );
-        }
+        let (base_url, timezone, timezone_name) = check_site(
+            &written.base_url,
+            &written.title,
+            written.timezone,
+            &at,
+            &mut errors,
+        );
+        let (paginate_by, limits) =
+            read_pagination(written.paginate_by, &written.limits, &at, &mut errors);
+        let (article_permalink, tags_path) = read_permalinks(written.permalinks, &at, &mut errors);
+        let search = read_search(written.search, &at, &mut errors);
         let theme = written.theme.unwrap_or_else(|| "default".into());
         let feeds = Feeds {
             rss: written.feeds.rss.unwrap_or(true),
             atom: written.feeds.atom.unwrap_or(true),
             limit: written.feeds.limit.unwrap_or(20),
         };
-        let mut rules = RawRules::default();
-        if let Some(b) = written.raw.boilerplate {
-            rules.boilerplate = b;
-        }
-        if let Some(n) = written.raw.caption_max_words {
-            rules.caption_max_words = n;
-        }
-        for rule in &written.tag_rules {
-            if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.tags.is_empty() {
-                errors.push(
-                    ContentError::new(
-                        at("tag_rules"),
-                        "a tag rule needs non-empty `match` phrases and at least one tag",
-                    )
-                    .help("e.g. - { match: [\"công an\"], tags: [\"An ninh trật tự\"] }"),
-                );
-            }
-        }
+        let rules = read_raw_rules(written.raw);
+        check_tag_rules(&written.tag_rules, &at, &mut errors);
         if !errors.is_empty() {
             return Err(ContentErrors(errors));
         }
@@ -439,12 +302,7 @@ impl Config {
             raw: rules,
             tag_rules: written.tag_rules,
             limits,
-            footer: Footer {
-                licence: crate::text::nfc(written.footer.licence.trim()),
-                editor_in_chief: crate::text::nfc(written.footer.editor_in_chief.trim()),
-                address: crate::text::nfc(written.footer.address.trim()),
-                contact: crate::text::nfc(written.footer.contact.trim()),
-            },
+            footer: read_footer(&written.footer),
             search,
         })
     }
@@ -471,6 +329,214 @@ impl Config {
             Some(i) => &self.base_url[after_scheme + i..],
             None => "/",
         }
+    }
+}
+
+/// Where a key of `config.yaml` is, for an error about its value.
+type At<'a> = dyn Fn(&str) -> Location + 'a;
+
+/// The site's address, name and clock: the base URL (empty if wrong), and
+/// the timezone (UTC if unknown) with its name.
+fn check_site(
+    base_url: &str,
+    title: &str,
+    timezone: Option<String>,
+    at: &At<'_>,
+    errors: &mut Vec<ContentError>,
+) -> (String, TimeZone, String) {
+    let base_url = match normalize_base_url(base_url) {
+        Ok(u) => u,
+        Err(msg) => {
+            errors.push(ContentError::new(at("base_url"), msg).help(
+                "write the address the site will be published at, e.g. https://example.org/ or https://example.org/bao/",
+            ));
+            String::new()
+        }
+    };
+    if title.trim().is_empty() {
+        errors.push(ContentError::new(at("title"), "title is empty").help("give the site a name"));
+    }
+    let timezone_name = timezone.unwrap_or_else(|| "Asia/Ho_Chi_Minh".into());
+    let timezone = match TimeZone::get(&timezone_name) {
+        Ok(tz) => tz,
+        Err(_) => {
+            errors.push(
+                ContentError::new(
+                    at("timezone"),
+                    format!("unknown timezone \"{timezone_name}\""),
+                )
+                .help("use an IANA name such as Asia/Ho_Chi_Minh"),
+            );
+            TimeZone::UTC
+        }
+    };
+    (base_url, timezone, timezone_name)
+}
+
+/// Articles per list page and the limits, with their defaults; checked
+/// together because a list page may not hold more than `page_articles`.
+fn read_pagination(
+    paginate_by: Option<usize>,
+    written: &LimitsFile,
+    at: &At<'_>,
+    errors: &mut Vec<ContentError>,
+) -> (usize, Limits) {
+    let paginate_by = paginate_by.unwrap_or(20);
+    if paginate_by == 0 {
+        errors.push(
+            ContentError::new(at("paginate_by"), "paginate_by must be at least 1")
+                .help("use the number of articles per list page, e.g. 20"),
+        );
+    }
+    let defaults = Limits::default();
+    let limits = Limits {
+        tags_per_article: written
+            .tags_per_article
+            .unwrap_or(defaults.tags_per_article),
+        card_tags: written.card_tags.unwrap_or(defaults.card_tags),
+        title_chars: written.title_chars.unwrap_or(defaults.title_chars),
+        article_mb: written.article_mb.unwrap_or(defaults.article_mb),
+        page_articles: written.page_articles.unwrap_or(defaults.page_articles),
+    };
+    if paginate_by > limits.page_articles {
+        errors.push(
+            ContentError::new(
+                at("paginate_by"),
+                format!(
+                    "paginate_by {paginate_by} puts more than {} articles on one list page",
+                    limits.page_articles
+                ),
+            )
+            .help("use a smaller number (20 is usual), or raise limits.page_articles"),
+        );
+    }
+    for (key, value) in [
+        ("tags_per_article", limits.tags_per_article),
+        ("title_chars", limits.title_chars),
+        ("page_articles", limits.page_articles),
+    ] {
+        if value == 0 {
+            errors.push(ContentError::new(
+                at("limits"),
+                format!("limits.{key} must be at least 1"),
+            ));
+        }
+    }
+    if limits.article_mb == 0 {
+        errors.push(ContentError::new(
+            at("limits"),
+            "limits.article_mb must be at least 1",
+        ));
+    }
+    (paginate_by, limits)
+}
+
+/// The article permalink pattern and the tags folder, which must stay plain
+/// paths inside the output folder.
+fn read_permalinks(
+    written: PermalinksFile,
+    at: &At<'_>,
+    errors: &mut Vec<ContentError>,
+) -> (String, String) {
+    let article_permalink = written.article.unwrap_or_else(|| "/:section/:slug/".into());
+    if article_permalink
+        .split('/')
+        .any(|seg| seg == ".." || seg == ".")
+        || article_permalink.contains(['\\', '?', '#'])
+    {
+        errors.push(
+            ContentError::new(
+                at("permalinks"),
+                format!("permalinks.article \"{article_permalink}\" must be a plain path"),
+            )
+            .help(
+                "use segments and placeholders only, e.g. /:section/:slug/ (no `..`, `?` or `#`)",
+            ),
+        );
+    }
+    if !article_permalink.contains(":slug") {
+        errors.push(
+            ContentError::new(at("permalinks"), "permalinks.article must contain :slug")
+                .help("e.g. /:section/:slug/ or /:year/:month/:slug/"),
+        );
+    }
+    let tags_path = written.tags.unwrap_or_else(|| "tags".into());
+    let tags_path = tags_path.trim_matches('/').to_string();
+    if tags_path.is_empty() || tags_path.contains("..") {
+        errors.push(ContentError::new(
+            at("permalinks"),
+            "permalinks.tags must be a folder name such as tags",
+        ));
+    }
+    (article_permalink, tags_path)
+}
+
+/// The search page's settings; its path must be a plain folder path.
+fn read_search(written: SearchFile, at: &At<'_>, errors: &mut Vec<ContentError>) -> Search {
+    let search = Search {
+        enabled: written.enabled.unwrap_or(true),
+        path: written
+            .path
+            .unwrap_or_else(|| "tim-kiem".into())
+            .trim_matches('/')
+            .to_string(),
+    };
+    if search.path.is_empty()
+        || search
+            .path
+            .split('/')
+            .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+        || search.path.contains(['\\', '?', '#', ' '])
+    {
+        errors.push(
+            ContentError::new(
+                at("search"),
+                format!(
+                    "search.path \"{}\" must be a plain folder path",
+                    search.path
+                ),
+            )
+            .help("use a folder name such as tim-kiem"),
+        );
+    }
+    search
+}
+
+/// How raw newsroom text is read: the defaults, with what is written.
+fn read_raw_rules(written: RawArticlesFile) -> RawRules {
+    let mut rules = RawRules::default();
+    if let Some(b) = written.boilerplate {
+        rules.boilerplate = b;
+    }
+    if let Some(n) = written.caption_max_words {
+        rules.caption_max_words = n;
+    }
+    rules
+}
+
+/// A tag rule with an empty phrase or no tags would tag everything or
+/// nothing: one error per such rule.
+fn check_tag_rules(tag_rules: &[TagRule], at: &At<'_>, errors: &mut Vec<ContentError>) {
+    for rule in tag_rules {
+        if rule.phrases.iter().any(|p| p.trim().is_empty()) || rule.tags.is_empty() {
+            errors.push(
+                ContentError::new(
+                    at("tag_rules"),
+                    "a tag rule needs non-empty `match` phrases and at least one tag",
+                )
+                .help("e.g. - { match: [\"công an\"], tags: [\"An ninh trật tự\"] }"),
+            );
+        }
+    }
+}
+
+/// The footer's lines, trimmed and in NFC like every other text shown.
+fn read_footer(written: &Footer) -> Footer {
+    Footer {
+        licence: crate::text::nfc(written.licence.trim()),
+        editor_in_chief: crate::text::nfc(written.editor_in_chief.trim()),
+        address: crate::text::nfc(written.address.trim()),
+        contact: crate::text::nfc(written.contact.trim()),
     }
 }
 

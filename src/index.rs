@@ -121,20 +121,65 @@ impl Index {
 
 /// Orders articles newest first and assigns URLs. Explicit `slug:` clashes are
 /// errors; title-slug clashes get `-2`, `-3` in date order, with a warning.
+///
+/// The steps run in a fixed order because each relies on the one before:
+/// article numbers are fixed by the sort, sections by number, URLs by section,
+/// and tags and dates by number again.
 pub fn build_index(
     mut articles: Vec<Article>,
     section_meta: &BTreeMap<String, SectionMeta>,
     config: &Config,
 ) -> Result<Index, ContentErrors> {
+    sort_newest_first(&mut articles);
+    let sections = collect_sections(&articles, section_meta);
+    check_section_clashes(&sections)?;
+    let (section_of, section_pos) = place_in_sections(&articles, &sections);
+
+    let (slugs, paths, mut warnings) =
+        assign_urls(&articles, &section_of, &sections, config).map_err(ContentErrors)?;
+    let (tags, article_tags, merge_warnings) = build_tags(&articles, config);
+    let years = build_years(&articles);
+
+    warnings.extend(merge_warnings);
+    warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
+    let by_source_path = articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.source_path.clone(), i))
+        .collect();
+    Ok(Index {
+        articles,
+        by_source_path,
+        paths,
+        slugs,
+        sections,
+        section_of,
+        section_pos,
+        tags,
+        article_tags,
+        years,
+        warnings,
+    })
+}
+
+/// Newest first, ties broken by source path: this order gives every article
+/// its number, and so every member list its order (see [`Index`]).
+fn sort_newest_first(articles: &mut [Article]) {
     articles.sort_by(|a, b| {
         b.date
             .timestamp()
             .cmp(&a.date.timestamp())
             .then_with(|| a.source_path.cmp(&b.source_path))
     });
-    let n = articles.len();
+}
 
-    // Sections: every folder with articles or an _index.md.
+/// Sections: every folder with articles or an `_index.md`, ordered by weight
+/// then title. Standalone pages make their folder a section but are not
+/// members of it.
+fn collect_sections(
+    articles: &[Article],
+    section_meta: &BTreeMap<String, SectionMeta>,
+) -> Vec<Section> {
     let mut section_keys: BTreeMap<String, Vec<usize>> = section_meta
         .keys()
         .map(|k| (k.clone(), Vec::new()))
@@ -170,9 +215,15 @@ pub fn build_index(
             .cmp(&b.weight)
             .then_with(|| compare_vi(&a.title, &b.title))
     });
+    sections
+}
+
+/// Two folders whose names slug the same (`Thời sự`, `thoi-su`) would be
+/// published at one URL: an error at the later folder, in path order.
+fn check_section_clashes(sections: &[Section]) -> Result<(), ContentErrors> {
     let mut by_name: HashMap<&str, &str> = HashMap::new();
     let mut clashes = Vec::new();
-    for s in &sections {
+    for s in sections {
         if let Some(other) = by_name.insert(&s.name, &s.key) {
             let (a, b) = if other < s.key.as_str() {
                 (other, s.key.as_str())
@@ -195,6 +246,17 @@ pub fn build_index(
         clashes.sort_by(|x, y| x.location.cmp(&y.location));
         return Err(ContentErrors(clashes));
     }
+    Ok(())
+}
+
+/// Per article: its section (`section_of`) and position in that section's
+/// members (`section_pos`). A standalone page in a section's folder takes
+/// the section's URL but not a place in its lists, so its position stays 0.
+fn place_in_sections(
+    articles: &[Article],
+    sections: &[Section],
+) -> (Vec<Option<usize>>, Vec<usize>) {
+    let n = articles.len();
     let mut section_of = vec![None; n];
     let mut section_pos = vec![0; n];
     for (si, s) in sections.iter().enumerate() {
@@ -216,13 +278,16 @@ pub fn build_index(
             section_of[i] = section_at.get(key.as_str()).copied();
         }
     }
+    (section_of, section_pos)
+}
 
-    let (slugs, paths, mut warnings) =
-        assign_urls(&articles, &section_of, &sections, config).map_err(ContentErrors)?;
-
+/// Tags, in Vietnamese alphabetical order, and each article's tags as
+/// positions in that list; spellings that slug the same are one tag, with a
+/// warning when they differ by more than case. Standalone pages have none.
+fn build_tags(articles: &[Article], config: &Config) -> (Vec<Tag>, Vec<Vec<usize>>, Vec<Warning>) {
     // Slugify each distinct spelling once, not once per use.
     let mut slug_of: HashMap<&str, String> = HashMap::new();
-    for a in &articles {
+    for a in articles {
         for t in &a.tags {
             slug_of.entry(t.as_str()).or_insert_with(|| slugify(t));
         }
@@ -278,12 +343,23 @@ pub fn build_index(
         })
         .collect();
     tags.sort_by(|a, b| compare_vi(&a.name, &b.name).then_with(|| a.slug.cmp(&b.slug)));
+    let article_tags = article_tags(articles, &tags, &slug_of);
+    (tags, article_tags, merge_warnings)
+}
+
+/// Per article: its tags' positions in the sorted `tags`, in front-matter
+/// order, each tag once even when spelt twice.
+fn article_tags(
+    articles: &[Article],
+    tags: &[Tag],
+    slug_of: &HashMap<&str, String>,
+) -> Vec<Vec<usize>> {
     let tag_pos: HashMap<&str, usize> = tags
         .iter()
         .enumerate()
         .map(|(i, t)| (t.slug.as_str(), i))
         .collect();
-    let article_tags = articles
+    articles
         .iter()
         .map(|a| {
             if a.standalone {
@@ -298,8 +374,12 @@ pub fn build_index(
             }
             v
         })
-        .collect();
+        .collect()
+}
 
+/// The date archive: year -> month -> day -> articles, newest first within a
+/// day because article numbers are. Standalone pages have no place in it.
+fn build_years(articles: &[Article]) -> BTreeMap<i16, Months> {
     let mut years: BTreeMap<i16, Months> = BTreeMap::new();
     for (i, a) in articles.iter().enumerate().filter(|(_, a)| !a.standalone) {
         years
@@ -311,27 +391,7 @@ pub fn build_index(
             .or_default()
             .push(i);
     }
-
-    warnings.extend(merge_warnings);
-    warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
-    let by_source_path = articles
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.source_path.clone(), i))
-        .collect();
-    Ok(Index {
-        articles,
-        by_source_path,
-        paths,
-        slugs,
-        sections,
-        section_of,
-        section_pos,
-        tags,
-        article_tags,
-        years,
-        warnings,
-    })
+    years
 }
 
 type Urls = (Vec<String>, Vec<String>, Vec<Warning>);

@@ -56,6 +56,10 @@ pub fn parse_article(
     }
 }
 
+/// A Markdown article: its front matter read key by key ([`read_fields`]),
+/// then the checks that need more than a value's type, then the article.
+/// Every problem is collected before any is returned; the steps run in a
+/// fixed order, which is the order the errors are listed in.
 fn parse_markdown(
     path: &Path,
     section: Option<String>,
@@ -65,10 +69,124 @@ fn parse_markdown(
     let split = front_matter::split(path, text).map_err(|e| vec![e])?;
     let mut fm = FrontMatter::parse(path, &split).map_err(|e| vec![e])?;
     let mut errors = Vec::new();
-    fn ok<T>(errors: &mut Vec<ContentError>, r: Result<Option<T>, ContentError>) -> Option<T> {
-        r.map_err(|e| errors.push(e)).ok().flatten()
-    }
+    let fields = read_fields(&mut fm, section.is_none(), &mut errors);
 
+    let start = fm.start();
+    check_limits(&fields, config, &mut errors);
+    let title = require_title(&fields, &start, &mut errors);
+    let date = read_date(
+        fields.date.as_ref(),
+        &fields.date_loc,
+        "date",
+        true,
+        &start,
+        config,
+        &mut errors,
+    );
+    let updated = read_date(
+        fields.updated.as_ref(),
+        &fields.updated_loc,
+        "updated",
+        false,
+        &start,
+        config,
+        &mut errors,
+    );
+    let expires = read_date(
+        fields.expires.as_ref(),
+        &fields.expires_loc,
+        "expires",
+        false,
+        &start,
+        config,
+        &mut errors,
+    );
+    let tags = clean_tags(&fields.tags, &fields.tags_loc, &mut errors);
+    let (explicit_slug, title_slug) = article_slugs(
+        fields.slug.as_deref(),
+        &title,
+        &fields.slug_loc,
+        &mut errors,
+    );
+
+    let extra = fm
+        .into_extra(ARTICLE_KEYS, PASS_THROUGH_KEYS)
+        .map_err(|e| errors.extend(e))
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let checked = Checked {
+        title,
+        date: date.expect("checked above"),
+        updated,
+        expires,
+        tags,
+        explicit_slug,
+        title_slug,
+    };
+    Ok(markdown_article(
+        path, section, fields, checked, split.body, extra,
+    ))
+}
+
+/// The front-matter values of a Markdown article as written, each with
+/// where it is when a later check may point at it.
+struct Fields {
+    title: Option<String>,
+    /// `title:` is present (an empty one is pointed at, a missing one is not).
+    has_title: bool,
+    /// `title:` is of the wrong type, already reported: not also "missing".
+    title_type_error: bool,
+    title_loc: Location,
+    /// `slug:`, or the title when there is none: where URL problems point.
+    slug_loc: Location,
+    date: Option<Value>,
+    date_loc: Location,
+    updated: Option<Value>,
+    updated_loc: Location,
+    expires: Option<Value>,
+    expires_loc: Location,
+    standalone: bool,
+    menu: Option<String>,
+    id: Option<String>,
+    tags: Vec<String>,
+    tags_loc: Location,
+    /// `author:` first, then `authors:`.
+    authors: Vec<String>,
+    summary: Option<String>,
+    slug: Option<String>,
+    draft: Option<bool>,
+    image: Option<String>,
+    aliases: Vec<String>,
+    source_credit: Option<String>,
+    dateline: Option<String>,
+}
+
+/// The values that passed the checks after [`read_fields`].
+struct Checked {
+    title: String,
+    date: jiff::ZonedDateTime,
+    updated: Option<jiff::ZonedDateTime>,
+    expires: Option<jiff::ZonedDateTime>,
+    tags: Vec<String>,
+    explicit_slug: Option<String>,
+    title_slug: String,
+}
+
+/// An error for a value of the wrong type, kept; the value, if any, returned.
+fn ok<T>(errors: &mut Vec<ContentError>, r: Result<Option<T>, ContentError>) -> Option<T> {
+    r.map_err(|e| errors.push(e)).ok().flatten()
+}
+
+/// Takes the keys bantin reads out of `fm`, in a fixed order (type errors
+/// are reported in it), and checks the values that need nothing else:
+/// `kind`, `menu`, `id` and `aliases`. What is left in `fm` is `extra`.
+fn read_fields(
+    fm: &mut FrontMatter<'_>,
+    top_level: bool,
+    errors: &mut Vec<ContentError>,
+) -> Fields {
     let title_loc = fm.location("title");
     let slug_loc = if fm.has("slug") {
         fm.location("slug")
@@ -77,30 +195,89 @@ fn parse_markdown(
     };
     let has_title = fm.has("title");
     let errors_before_title = errors.len();
-    let title: Option<String> = ok(&mut errors, fm.take("title", "text, like \"Tít bài\""));
+    let title: Option<String> = ok(errors, fm.take("title", "text, like \"Tít bài\""));
     let title_type_error = errors.len() > errors_before_title;
     let date_loc = fm.location("date");
     let updated_loc = fm.location("updated");
     let expires_loc = fm.location("expires");
     let date: Option<Value> = ok(
-        &mut errors,
+        errors,
         fm.take(
             "date",
             "a date like 2024-03-04T18:48:00+07:00 or 2024-03-04 18:48",
         ),
     );
-    let updated: Option<Value> = ok(
-        &mut errors,
-        fm.take("updated", "a date like 2024-03-04 18:48"),
+    let updated: Option<Value> = ok(errors, fm.take("updated", "a date like 2024-03-04 18:48"));
+    let expires: Option<Value> = ok(errors, fm.take("expires", "a date like 2024-03-04 18:48"));
+    let standalone = read_kind(fm, top_level, errors);
+    let menu = read_menu(fm, standalone, errors);
+    let id = read_id(fm, errors);
+    let tags_loc = fm.location("tags");
+    let tags = fm
+        .take_names("tags")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let mut authors = fm
+        .take_names("authors")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    let single = fm
+        .take_names("author")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    authors.splice(0..0, single);
+    let summary: Option<String> = ok(errors, fm.take("summary", "text"));
+    let slug: Option<String> = ok(errors, fm.take("slug", "text, like \"ten-bai\""));
+    let draft: Option<bool> = ok(errors, fm.take("draft", "true or false"));
+    let image: Option<String> = ok(
+        errors,
+        fm.take("image", "a URL or a path like /images/a.jpg"),
     );
-    let expires: Option<Value> = ok(
-        &mut errors,
-        fm.take("expires", "a date like 2024-03-04 18:48"),
-    );
+    let aliases_loc = fm.location("aliases");
+    let aliases = fm
+        .take_list("aliases")
+        .map_err(|e| errors.push(e))
+        .unwrap_or_default();
+    check_aliases(&aliases, &aliases_loc, errors);
+    // `source` and `dateline` are what `import` writes for raw articles
+    // (with `credits` and `imported_from`, which stay in `extra`).
+    let source_credit: Option<String> = ok(errors, fm.take("source", "text"));
+    let dateline: Option<String> = ok(errors, fm.take("dateline", "text"));
+    Fields {
+        title,
+        has_title,
+        title_type_error,
+        title_loc,
+        slug_loc,
+        date,
+        date_loc,
+        updated,
+        updated_loc,
+        expires,
+        expires_loc,
+        standalone,
+        menu,
+        id,
+        tags,
+        tags_loc,
+        authors,
+        summary,
+        slug,
+        draft,
+        image,
+        aliases,
+        source_credit,
+        dateline,
+    }
+}
+
+/// Whether the file is a standalone page: `kind: page`, or a top-level file
+/// without `kind`.
+fn read_kind(fm: &mut FrontMatter<'_>, top_level: bool, errors: &mut Vec<ContentError>) -> bool {
     let kind_loc = fm.location("kind");
-    let kind: Option<String> = ok(&mut errors, fm.take("kind", "`article` or `page`"));
-    let standalone = match kind.as_deref().map(str::trim) {
-        None => section.is_none(),
+    let kind: Option<String> = ok(errors, fm.take("kind", "`article` or `page`"));
+    match kind.as_deref().map(str::trim) {
+        None => top_level,
         Some("page") => true,
         Some("article") => false,
         Some(other) => {
@@ -115,12 +292,19 @@ fn parse_markdown(
             );
             false
         }
-    };
+    }
+}
+
+/// Where a page is linked from. A page is linked from the footer unless it
+/// says otherwise, so no page is left that no reader can reach.
+fn read_menu(
+    fm: &mut FrontMatter<'_>,
+    standalone: bool,
+    errors: &mut Vec<ContentError>,
+) -> Option<String> {
     let menu_loc = fm.location("menu");
-    let menu: Option<String> = ok(&mut errors, fm.take("menu", "`footer`, `main` or `none`"));
-    // A page is linked from the footer unless it says otherwise, so no page
-    // is left that no reader can reach.
-    let menu = match menu.as_deref().map(str::trim) {
+    let menu: Option<String> = ok(errors, fm.take("menu", "`footer`, `main` or `none`"));
+    match menu.as_deref().map(str::trim) {
         None if standalone => Some("footer".to_string()),
         None | Some("none") => None,
         Some(m @ ("footer" | "main")) => Some(m.to_string()),
@@ -131,10 +315,14 @@ fn parse_markdown(
             );
             None
         }
-    };
+    }
+}
+
+/// The newsroom's own article number or code, if any.
+fn read_id(fm: &mut FrontMatter<'_>, errors: &mut Vec<ContentError>) -> Option<String> {
     let id_loc = fm.location("id");
     let id: Option<Value> = fm.take("id", "a number or a short code").unwrap_or(None);
-    let id = match id {
+    match id {
         None => None,
         Some(Value::Number(n)) => Some(n.to_string()),
         Some(Value::String(s))
@@ -154,36 +342,13 @@ fn parse_markdown(
             );
             None
         }
-    };
-    let tags_loc = fm.location("tags");
-    let tags = fm
-        .take_names("tags")
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let mut authors = fm
-        .take_names("authors")
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    let single = fm
-        .take_names("author")
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    authors.splice(0..0, single);
-    let summary: Option<String> = ok(&mut errors, fm.take("summary", "text"));
-    let slug: Option<String> = ok(&mut errors, fm.take("slug", "text, like \"ten-bai\""));
-    let draft: Option<bool> = ok(&mut errors, fm.take("draft", "true or false"));
-    let image: Option<String> = ok(
-        &mut errors,
-        fm.take("image", "a URL or a path like /images/a.jpg"),
-    );
-    let aliases_loc = fm.location("aliases");
-    let aliases = fm
-        .take_list("aliases")
-        .map_err(|e| errors.push(e))
-        .unwrap_or_default();
-    for alias in &aliases {
-        // An alias becomes a folder in the output and a line of `_redirects`:
-        // it must be a plain path.
+    }
+}
+
+/// An alias becomes a folder in the output and a line of `_redirects`: it
+/// must be a plain path.
+fn check_aliases(aliases: &[String], aliases_loc: &Location, errors: &mut Vec<ContentError>) {
+    for alias in aliases {
         let path = alias.split_once("://").map_or(alias.as_str(), |(_, rest)| {
             rest.find('/').map_or("/", |i| &rest[i..])
         });
@@ -198,22 +363,20 @@ fn parse_markdown(
             );
         }
     }
-    // `source` and `dateline` are what `import` writes for raw articles
-    // (with `credits` and `imported_from`, which stay in `extra`).
-    let source_credit: Option<String> = ok(&mut errors, fm.take("source", "text"));
-    let dateline: Option<String> = ok(&mut errors, fm.take("dateline", "text"));
+}
 
-    let start = fm.start();
-    if let Some(t) = &title {
-        errors.extend(title_too_long(t.trim(), title_loc.clone(), config));
+/// The site's limits on a title's length and an article's tag count.
+fn check_limits(fields: &Fields, config: &Config, errors: &mut Vec<ContentError>) {
+    if let Some(t) = &fields.title {
+        errors.extend(title_too_long(t.trim(), fields.title_loc.clone(), config));
     }
-    if tags.len() > config.limits.tags_per_article {
+    if fields.tags.len() > config.limits.tags_per_article {
         errors.push(
             ContentError::new(
-                tags_loc.clone(),
+                fields.tags_loc.clone(),
                 format!(
                     "{} tags; an article may have at most {}",
-                    tags.len(),
+                    fields.tags.len(),
                     config.limits.tags_per_article
                 ),
             )
@@ -222,49 +385,71 @@ fn parse_markdown(
             ),
         );
     }
-    let title = match title.map(|t| clean(&t)) {
+}
+
+/// The cleaned title; a missing or empty one is an error (but not again when
+/// its type was wrong), and gives an empty title so the checks go on.
+fn require_title(fields: &Fields, start: &Location, errors: &mut Vec<ContentError>) -> String {
+    match fields.title.as_deref().map(clean) {
         Some(t) if !t.is_empty() => t,
-        _ if title_type_error => String::new(),
+        _ if fields.title_type_error => String::new(),
         _ => {
             errors.push(
                 ContentError::new(
-                    if has_title { title_loc } else { start.clone() },
+                    if fields.has_title {
+                        fields.title_loc.clone()
+                    } else {
+                        start.clone()
+                    },
                     "missing title",
                 )
                 .help("add a line `title: \"...\"` to the front matter"),
             );
             String::new()
         }
-    };
-    let mut read_date = |v: Option<Value>, loc: Location, key: &str, required: bool| match v {
+    }
+}
+
+/// One of `date`, `updated`, `expires` in the site's timezone; `required`
+/// for `date`, whose absence is pointed at the start of the front matter.
+fn read_date(
+    v: Option<&Value>,
+    loc: &Location,
+    key: &str,
+    required: bool,
+    start: &Location,
+    config: &Config,
+    errors: &mut Vec<ContentError>,
+) -> Option<jiff::ZonedDateTime> {
+    match v {
         None if required => {
             errors.push(ContentError::new(start.clone(), format!("missing {key}"))
                 .help("add a line `date: 2024-03-04 18:48` (site time) or `date: 2024-03-04T18:48:00+07:00`"));
             None
         }
         None => None,
-        Some(v) => match date_text(&v).map(|s| parse_date(&s, &config.timezone)) {
+        Some(v) => match date_text(v).map(|s| parse_date(&s, &config.timezone)) {
             Some(Ok(z)) => Some(z),
             Some(Err(msg)) => {
                 errors.push(
-                    ContentError::new(loc, msg)
+                    ContentError::new(loc.clone(), msg)
                         .help("write 2024-03-04 18:48 (site time) or 2024-03-04T18:48:00+07:00"),
                 );
                 None
             }
             None => {
                 errors.push(
-                    ContentError::new(loc, format!("`{key}` must be a date"))
+                    ContentError::new(loc.clone(), format!("`{key}` must be a date"))
                         .help("write 2024-03-04 18:48"),
                 );
                 None
             }
         },
-    };
-    let date = read_date(date, date_loc, "date", true);
-    let updated = read_date(updated, updated_loc, "updated", false);
-    let expires = read_date(expires, expires_loc, "expires", false);
+    }
+}
 
+/// The cleaned tags; one that would have an empty URL is an error.
+fn clean_tags(tags: &[String], tags_loc: &Location, errors: &mut Vec<ContentError>) -> Vec<String> {
     let tags: Vec<String> = tags.iter().map(|t| clean(t)).collect();
     for t in &tags {
         if slugify(t).is_empty() {
@@ -277,9 +462,20 @@ fn parse_markdown(
             );
         }
     }
+    tags
+}
+
+/// The `slug:` as written, slugified, and the slug made from the title;
+/// either one that cannot give a URL is an error.
+fn article_slugs(
+    slug: Option<&str>,
+    title: &str,
+    slug_loc: &Location,
+    errors: &mut Vec<ContentError>,
+) -> (Option<String>, String) {
     let explicit_slug = match slug {
         Some(s) => {
-            let s2 = slugify(&s);
+            let s2 = slugify(s);
             if s2.is_empty() {
                 errors.push(
                     ContentError::new(
@@ -293,7 +489,7 @@ fn parse_markdown(
         }
         None => None,
     };
-    let title_slug = truncate(&slugify(&title));
+    let title_slug = truncate(&slugify(title));
     if explicit_slug.is_none() && title_slug.is_empty() && !title.is_empty() {
         errors.push(
             ContentError::new(
@@ -303,19 +499,22 @@ fn parse_markdown(
             .help("add `slug: ten-bai` to the front matter"),
         );
     }
+    (explicit_slug, title_slug)
+}
 
-    let extra = fm
-        .into_extra(ARTICLE_KEYS, PASS_THROUGH_KEYS)
-        .map_err(|e| errors.extend(e))
-        .unwrap_or_default();
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let body = split.body;
+/// The article, once every check has passed.
+fn markdown_article(
+    path: &Path,
+    section: Option<String>,
+    fields: Fields,
+    checked: Checked,
+    body: &str,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> Article {
     let first_paragraph = markdown::first_paragraph_text(body);
     // A summary that is (part of) the first paragraph, like an imported lead,
     // must not be printed twice by themes.
-    let (summary, lead_in_body) = match summary {
+    let (summary, lead_in_body) = match fields.summary {
         Some(s) => {
             let s = clean(&s);
             let inside = !s.is_empty() && first_paragraph.contains(&s);
@@ -323,38 +522,39 @@ fn parse_markdown(
         }
         None => (teaser(&first_paragraph, SUMMARY_CHARS), true),
     };
-    Ok(Article {
+    Article {
         source_path: path.to_path_buf(),
         kind: SourceKind::Markdown,
         section,
-        title,
-        date: date.expect("checked above"),
-        updated,
-        tags,
-        authors: authors
+        title: checked.title,
+        date: checked.date,
+        updated: checked.updated,
+        tags: checked.tags,
+        authors: fields
+            .authors
             .iter()
             .map(|a| clean(a))
             .filter(|a| !a.is_empty())
             .collect(),
         summary,
         lead_in_body,
-        explicit_slug,
-        title_slug,
-        draft: draft.unwrap_or(false),
-        expires,
-        standalone,
-        menu,
-        id,
-        image,
-        aliases,
+        explicit_slug: checked.explicit_slug,
+        title_slug: checked.title_slug,
+        draft: fields.draft.unwrap_or(false),
+        expires: checked.expires,
+        standalone: fields.standalone,
+        menu: fields.menu,
+        id: fields.id,
+        image: fields.image,
+        aliases: fields.aliases,
         word_count: markdown_word_count(body),
         body: Body::Markdown(body.to_string()),
-        dateline: dateline.map(|d| clean(&d)),
-        source_credit: source_credit.map(|s| clean(&s)),
+        dateline: fields.dateline.map(|d| clean(&d)),
+        source_credit: fields.source_credit.map(|s| clean(&s)),
         extra,
-        slug_line: slug_loc.line,
+        slug_line: fields.slug_loc.line,
         warnings: Vec::new(),
-    })
+    }
 }
 
 /// Words of a Markdown body, not counting HTML tags or backslash escapes, so

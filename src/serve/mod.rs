@@ -95,7 +95,24 @@ fn private_output() -> Result<tempfile::TempDir> {
     Ok(builder.tempdir_in(tmp)?)
 }
 
+/// The file watcher, as `notify_debouncer_full` builds it.
+type Debouncer = notify_debouncer_full::Debouncer<
+    notify_debouncer_full::notify::RecommendedWatcher,
+    notify_debouncer_full::RecommendedCache,
+>;
+
+/// The watcher and the folders it watches now, so that a change to the
+/// list (a new `static/`, another theme) can be applied.
+struct Watched {
+    debouncer: Debouncer,
+    folders: Vec<(PathBuf, notify::RecursiveMode)>,
+}
+
 /// Runs the preview until the process is stopped. `log` receives one line per event.
+///
+/// Setup (listener, private folder, watcher, first build, HTTP server) comes
+/// first; then each change on disk, or a scheduled article's time, is one
+/// `step` of the loop.
 pub fn run(
     mut config: Config,
     bind: &str,
@@ -105,36 +122,10 @@ pub fn run(
     open: bool,
     log: &(dyn Fn(&str) + Sync),
 ) -> Result<()> {
-    let listener = TcpListener::bind((bind, port)).map_err(|e| {
-        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
-            format!(
-                "port {port} is in use (another `bantin serve`?); choose another with --port, or --port 0 for any free port"
-            )
-        } else {
-            e.to_string()
-        };
-        anyhow::anyhow!("cannot listen on {bind}:{port}: {hint}")
-    })?;
-    // `--port 0` asks the system for a free port: links must use that one.
-    let port = listener.local_addr()?.port();
-    // Pages are built for the bound address; for 0.0.0.0 (every interface)
-    // they are built for loopback and rewritten per request (see `server`).
-    let unspecified = bind
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_unspecified());
-    let host = match bind {
-        _ if unspecified && bind.contains(':') => "[::1]".to_string(),
-        _ if unspecified => "127.0.0.1".to_string(),
-        b if b.contains(':') => format!("[{b}]"),
-        b => b.to_string(),
-    };
+    let (listener, host, port) = listen(bind, port)?;
     config.set_base_url(&format!("http://{host}:{port}/"))?;
     let private = private_output()?;
-    let cleanup = private.path().to_path_buf();
-    let _ = ctrlc::set_handler(move || {
-        let _ = std::fs::remove_dir_all(&cleanup);
-        std::process::exit(0);
-    });
+    remove_on_stop(private.path());
     let out = private.path().join("site");
     let reload = Arc::new(Reload::new());
     let options = BuildOptions {
@@ -148,10 +139,13 @@ pub fn run(
     // Watch before the first build, so no edit made while it runs, or right
     // after the first page is served, can be missed.
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(15), None, tx)?;
-    let mut watched = watch_list(&config);
-    for (p, mode) in &watched {
-        debouncer.watch(p, *mode)?;
+    let debouncer = notify_debouncer_full::new_debouncer(Duration::from_millis(15), None, tx)?;
+    let mut watched = Watched {
+        debouncer,
+        folders: watch_list(&config),
+    };
+    for (p, mode) in &watched.folders {
+        watched.debouncer.watch(p, *mode)?;
     }
 
     let mut site = Site::cached(config, options);
@@ -161,8 +155,74 @@ pub fn run(
     if open {
         open_browser(&url);
     }
-    // Requests are answered on a small runtime of their own; this thread
-    // keeps the watcher and the rebuilds.
+    // Kept until the loop ends: dropping the runtime stops the server.
+    let _runtime = start_server(listener, out, &url, bind, &reload)?;
+
+    loop {
+        let waiting = Instant::now();
+        let first = match next_batch(&site, &rx) {
+            Ok(batch) => batch,
+            Err(RecvTimeoutError::Timeout) => {
+                rebuild(&mut site, &reload, Change::Scheduled, log);
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let changed = gather(first, &rx, waiting.elapsed() < BURST, log);
+        step(&mut site, &reload, &mut watched, &changed, log)?;
+    }
+    drop(private);
+    Ok(())
+}
+
+/// Binds the listener and returns it with the host and port that pages are
+/// built for. `--port 0` asks the system for a free port: links must use
+/// that one. For 0.0.0.0 (every interface) pages are built for loopback and
+/// rewritten per request (see `server`).
+fn listen(bind: &str, port: u16) -> Result<(TcpListener, String, u16)> {
+    let listener = TcpListener::bind((bind, port)).map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
+            format!(
+                "port {port} is in use (another `bantin serve`?); choose another with --port, or --port 0 for any free port"
+            )
+        } else {
+            e.to_string()
+        };
+        anyhow::anyhow!("cannot listen on {bind}:{port}: {hint}")
+    })?;
+    let port = listener.local_addr()?.port();
+    let unspecified = bind
+        .parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_unspecified());
+    let host = match bind {
+        _ if unspecified && bind.contains(':') => "[::1]".to_string(),
+        _ if unspecified => "127.0.0.1".to_string(),
+        b if b.contains(':') => format!("[{b}]"),
+        b => b.to_string(),
+    };
+    Ok((listener, host, port))
+}
+
+/// Removes the private folder on Ctrl-C or SIGTERM, so drafts do not
+/// outlive the preview.
+fn remove_on_stop(private: &Path) {
+    let cleanup = private.to_path_buf();
+    let _ = ctrlc::set_handler(move || {
+        let _ = std::fs::remove_dir_all(&cleanup);
+        std::process::exit(0);
+    });
+}
+
+/// Starts answering requests on a small runtime of its own, so this thread
+/// keeps the watcher and the rebuilds. The server lives as long as the
+/// returned runtime.
+fn start_server(
+    listener: TcpListener,
+    out: PathBuf,
+    url: &str,
+    bind: &str,
+    reload: &Arc<Reload>,
+) -> Result<tokio::runtime::Runtime> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(WORKER_THREADS)
         .max_blocking_threads(BLOCKING_THREADS)
@@ -172,9 +232,9 @@ pub fn run(
         .context("cannot start the HTTP server")?;
     let server = Arc::new(server::Server::new(
         out,
-        url.clone(),
+        url.to_string(),
         server::is_loopback_host(bind),
-        Arc::clone(&reload),
+        Arc::clone(reload),
     ));
     listener.set_nonblocking(true)?;
     let listener = {
@@ -182,104 +242,145 @@ pub fn run(
         tokio::net::TcpListener::from_std(listener)?
     };
     runtime.spawn(server::serve(listener, server));
+    Ok(runtime)
+}
 
-    loop {
-        let waiting = Instant::now();
-        // Sleep until the next change on disk, or until a scheduled article
-        // goes live (or expires), whichever comes first.
-        let next = match site.next_scheduled() {
-            Some(at) => {
-                let ms = at.as_millisecond() - jiff::Timestamp::now().as_millisecond();
-                rx.recv_timeout(Duration::from_millis(ms.max(0) as u64 + 1))
-            }
-            None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
-        };
-        let first = match next {
-            Ok(batch) => batch,
-            Err(RecvTimeoutError::Timeout) => {
-                rebuild(&mut site, &reload, Change::Scheduled, log);
-                continue;
-            }
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        let changed = gather(first, &rx, waiting.elapsed() < BURST, log);
-        let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
-        let root = site.config().root.clone();
-        let kinds = classify(paths.iter().copied(), &root, &site.config().theme_dir());
-        if kinds.is_empty() {
-            continue;
+/// Sleeps until the next change on disk, or until a scheduled article goes
+/// live (or expires), whichever comes first: the latter is a `Timeout`.
+fn next_batch(
+    site: &Site,
+    rx: &Receiver<DebounceEventResult>,
+) -> Result<DebounceEventResult, RecvTimeoutError> {
+    match site.next_scheduled() {
+        Some(at) => {
+            let ms = at.as_millisecond() - jiff::Timestamp::now().as_millisecond();
+            rx.recv_timeout(Duration::from_millis(ms.max(0) as u64 + 1))
         }
-        // Article files only: re-render the pages whose inputs changed. Files
-        // beside articles (images) take the full path, which copies them.
-        let only_articles = paths.iter().all(|p| is_article_file(p) || p.is_dir());
-        if kinds == [ChangeKind::Content] && only_articles {
-            let t = Instant::now();
-            let names = changed_names(&paths, &root);
-            let done = match site.update(&paths) {
-                Ok(Update::InPlace(w)) => Some((format!("updated {names} in place"), w)),
-                Ok(Update::Replanned(w)) => {
-                    Some((format!("rebuilt ({names}, only pages that changed)"), w))
-                }
-                Ok(Update::NeedsFullBuild) => None,
-                Err(e) => {
-                    let msg = format!("{e:#}");
-                    log(&msg);
-                    reload.publish(format!("error:{}", escape_html(&msg)));
-                    continue;
-                }
-            };
-            if let Some((what, w)) = done {
-                log(&format!(
-                    "{what}: {} pages re-rendered, {} changed, in {:.1} ms",
-                    w.pages,
-                    w.written,
-                    t.elapsed().as_secs_f64() * 1e3
-                ));
-                reload.publish("reload".into());
-                continue;
-            }
-        }
-        if kinds.contains(&ChangeKind::Config) {
-            match crate::config::Config::load(&root) {
-                Ok(mut c) => {
-                    c.set_base_url(&site.config().base_url)?;
-                    site.set_config(c);
-                }
-                Err(e) => {
-                    log(&format!("error: {e:#}"));
-                    reload.publish(format!("error:{}", escape_html(&format!("{e:#}"))));
-                    continue;
-                }
-            }
-        }
-        // A new static/ or templates/ folder, or another theme: watch it.
-        let now = watch_list(site.config());
-        if now != watched {
-            for (p, _) in &watched {
-                // A folder that was removed is no longer watched anyway.
-                let _ = debouncer.unwatch(p);
-            }
-            for (p, mode) in &now {
-                if let Err(e) = debouncer.watch(p, *mode) {
-                    log(&format!("error: cannot watch {}: {e}", p.display()));
-                }
-            }
-            watched = now;
-        }
-        // Only stylesheets changed: pages can swap them without reloading.
-        let css_only = kinds == [ChangeKind::Static]
-            && paths
-                .iter()
-                .all(|p| p.extension().is_some_and(|e| e == "css"));
-        let change = if css_only {
-            Change::CssOnly
-        } else {
-            Change::Files(&paths)
-        };
-        rebuild(&mut site, &reload, change, log);
+        None => rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
     }
-    drop(private);
+}
+
+/// Applies one gathered set of changed paths: article edits in place or by
+/// re-indexing when they can be, else (after reloading the config and the
+/// watch list if need be) a full rebuild. Errors in the site are reported
+/// to the terminal and the open pages; only one that stops the preview is
+/// returned.
+fn step(
+    site: &mut Site,
+    reload: &Reload,
+    watched: &mut Watched,
+    changed: &[PathBuf],
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<()> {
+    let paths: Vec<&Path> = changed.iter().map(PathBuf::as_path).collect();
+    let root = site.config().root.clone();
+    let kinds = classify(paths.iter().copied(), &root, &site.config().theme_dir());
+    if kinds.is_empty() {
+        return Ok(());
+    }
+    // Article files only: re-render the pages whose inputs changed. Files
+    // beside articles (images) take the full path, which copies them.
+    let only_articles = paths.iter().all(|p| is_article_file(p) || p.is_dir());
+    if kinds == [ChangeKind::Content]
+        && only_articles
+        && update_articles(site, reload, &paths, &root, log)
+    {
+        return Ok(());
+    }
+    if kinds.contains(&ChangeKind::Config) && !reload_config(site, reload, &root, log)? {
+        return Ok(());
+    }
+    rewatch(watched, site.config(), log);
+    // Only stylesheets changed: pages can swap them without reloading.
+    let css_only = kinds == [ChangeKind::Static]
+        && paths
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "css"));
+    let change = if css_only {
+        Change::CssOnly
+    } else {
+        Change::Files(&paths)
+    };
+    rebuild(site, reload, change, log);
     Ok(())
+}
+
+/// Re-renders only the pages whose inputs changed, for edits to article
+/// files. False when the change needs a full build instead; true when it
+/// was applied or its error reported.
+fn update_articles(
+    site: &mut Site,
+    reload: &Reload,
+    paths: &[&Path],
+    root: &Path,
+    log: &(dyn Fn(&str) + Sync),
+) -> bool {
+    let t = Instant::now();
+    let names = changed_names(paths, root);
+    let done = match site.update(paths) {
+        Ok(Update::InPlace(w)) => Some((format!("updated {names} in place"), w)),
+        Ok(Update::Replanned(w)) => {
+            Some((format!("rebuilt ({names}, only pages that changed)"), w))
+        }
+        Ok(Update::NeedsFullBuild) => None,
+        Err(e) => {
+            let msg = format!("{e:#}");
+            log(&msg);
+            reload.publish(format!("error:{}", escape_html(&msg)));
+            return true;
+        }
+    };
+    let Some((what, w)) = done else {
+        return false;
+    };
+    log(&format!(
+        "{what}: {} pages re-rendered, {} changed, in {:.1} ms",
+        w.pages,
+        w.written,
+        t.elapsed().as_secs_f64() * 1e3
+    ));
+    reload.publish("reload".into());
+    true
+}
+
+/// Reloads `config.yaml`, keeping the preview's base URL. False when the
+/// new config has errors (reported, and the site left as it was); an error
+/// only when the base URL cannot be kept.
+fn reload_config(
+    site: &mut Site,
+    reload: &Reload,
+    root: &Path,
+    log: &(dyn Fn(&str) + Sync),
+) -> Result<bool> {
+    match crate::config::Config::load(root) {
+        Ok(mut c) => {
+            c.set_base_url(&site.config().base_url)?;
+            site.set_config(c);
+            Ok(true)
+        }
+        Err(e) => {
+            log(&format!("error: {e:#}"));
+            reload.publish(format!("error:{}", escape_html(&format!("{e:#}"))));
+            Ok(false)
+        }
+    }
+}
+
+/// A new static/ or templates/ folder, or another theme: watch it.
+fn rewatch(watched: &mut Watched, config: &Config, log: &(dyn Fn(&str) + Sync)) {
+    let now = watch_list(config);
+    if now != watched.folders {
+        for (p, _) in &watched.folders {
+            // A folder that was removed is no longer watched anyway.
+            let _ = watched.debouncer.unwatch(p);
+        }
+        for (p, mode) in &now {
+            if let Err(e) = watched.debouncer.watch(p, *mode) {
+                log(&format!("error: cannot watch {}: {e}", p.display()));
+            }
+        }
+        watched.folders = now;
+    }
 }
 
 /// The changed paths of `first` and of every batch already queued, sorted
