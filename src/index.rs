@@ -140,6 +140,7 @@ pub fn build_index(
     let (tags, article_tags, merge_warnings) = build_tags(&articles, config);
     let years = build_years(&articles);
 
+    warnings.extend(untitled_sections(&sections, section_meta));
     warnings.extend(merge_warnings);
     warnings.extend(articles.iter().flat_map(|a| a.warnings.iter().cloned()));
     let by_source_path = articles
@@ -176,6 +177,28 @@ fn sort_newest_first(articles: &mut [Article]) {
 /// Sections: every folder with articles or an `_index.md`, ordered by weight
 /// then title. Standalone pages make their folder a section but are not
 /// members of it.
+/// A section folder without a title takes its folder's name for the menu:
+/// right for `Thể Thao/`, wrong for `the-thao/` (a slug, not a title), so
+/// a folder name with no letter beyond ASCII gets a warning saying how to
+/// title it.
+fn untitled_sections(
+    sections: &[Section],
+    section_meta: &BTreeMap<String, SectionMeta>,
+) -> Vec<Warning> {
+    sections
+        .iter()
+        .filter(|s| section_meta.get(&s.key).is_none_or(|m| m.title.is_none()))
+        .filter(|s| s.title.is_ascii())
+        .map(|s| Warning {
+            location: Location::file(format!("content/{}", s.key)),
+            message: format!(
+                "section \"{}\" has no title, so the menu shows its folder name; add content/{}/_index.md with a line `title: \"...\"` (e.g. \"Thời sự\")",
+                s.title, s.key
+            ),
+        })
+        .collect()
+}
+
 fn collect_sections(
     articles: &[Article],
     section_meta: &BTreeMap<String, SectionMeta>,

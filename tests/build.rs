@@ -713,8 +713,20 @@ fn identical_explicit_slugs_in_different_sections_are_fine() {
         "content/kinh-te/a.md",
         "---\ntitle: \"Hai\"\ndate: 2024-01-02 08:00\nslug: tin-chinh\n---\n\nx\n",
     );
+    // A folder named as its title needs no _index.md.
+    site.write(
+        "content/Văn hóa/b.md",
+        "---\ntitle: \"Ba\"\ndate: 2024-01-03 08:00\n---\n\nx\n",
+    );
     let run = site.build_ok(&[]);
-    assert_eq!(run.warnings(), Vec::<&str>::new());
+    assert!(site.read("index.html").contains(">Văn hóa</a>"));
+    // The only warning: kinh-te/ has no title of its own.
+    assert_eq!(
+        run.warnings(),
+        [
+            "warning: content/kinh-te: section \"kinh-te\" has no title, so the menu shows its folder name; add content/kinh-te/_index.md with a line `title: \"...\"` (e.g. \"Thời sự\")"
+        ]
+    );
     assert!(site.exists("thoi-su/tin-chinh/index.html"));
     assert!(site.exists("kinh-te/tin-chinh/index.html"));
 }
