@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::config::Config;
 use crate::load::slash_path;
@@ -48,6 +48,25 @@ struct ThemeFile {
 /// Reads the theme and the site's `templates/` and `static/`. A symbolic
 /// link among them that leaves the site (or is broken, or loops) is a
 /// content error, all of them reported together; see [`crate::walk`].
+/// Where `key` is in config.yaml (a top-level key, or with `nested` one
+/// indented under a map such as `strings:`), for errors about its value.
+fn config_key_location(config: &Config, key: &str, nested: bool) -> crate::error::Location {
+    let file = std::path::Path::new(crate::config::CONFIG_FILE);
+    let text =
+        std::fs::read_to_string(config.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    if nested {
+        for (i, line) in text.lines().enumerate() {
+            let t = line.trim_start();
+            if line.len() > t.len()
+                && (t.starts_with(&format!("{key}:")) || t.starts_with(&format!("\"{key}\":")))
+            {
+                return crate::error::Location::new(file, i + 1, line.len() - t.len() + 1);
+            }
+        }
+    }
+    crate::yaml::key_location(file, &text, 1, key)
+}
+
 pub fn load_theme(config: &Config) -> Result<Theme> {
     let mut theme = Theme::default();
     let mut links = Vec::new();
@@ -100,19 +119,59 @@ pub fn load_theme(config: &Config) -> Result<Theme> {
         }
         theme_yaml = yaml;
     } else {
-        anyhow::bail!(
-            "theme \"{}\" not found: there is no folder {}; set `theme:` in config.yaml to a folder under themes/",
-            config.theme,
-            dir.display()
-        );
+        let at = config_key_location(config, "theme", false);
+        return Err(crate::error::ContentErrors(vec![
+            crate::error::ContentError::new(
+                at,
+                format!(
+                    "theme \"{}\" not found: there is no folder {}",
+                    config.theme,
+                    dir.display()
+                ),
+            )
+            .help("set `theme:` to a folder under themes/, or to `default` for the built-in theme"),
+        ])
+        .into());
     }
+    let has_strings = theme_yaml.is_some();
     if let Some((text, name)) = theme_yaml {
-        let file: ThemeFile =
-            serde_yaml::from_str(&text).with_context(|| format!("{name} is not valid"))?;
+        let file: ThemeFile = serde_yaml::from_str(&text).map_err(|e| {
+            crate::error::ContentErrors(vec![crate::yaml::yaml_error(
+                std::path::Path::new(&name),
+                &text,
+                1,
+                &e,
+            )])
+        })?;
         theme.strings = file.strings;
     }
+    // A misspelt string would be printed nowhere while the theme's stays:
+    // only keys the theme knows may be overridden.
+    let mut unknown = Vec::new();
     for (k, v) in &config.strings {
+        if has_strings && !theme.strings.contains_key(k) {
+            let nearest = theme
+                .strings
+                .keys()
+                .map(|t| (strsim::damerau_levenshtein(t, k), t))
+                .filter(|(d, t)| *d <= 2 && *d < t.len())
+                .min();
+            unknown.push(
+                crate::error::ContentError::new(
+                    config_key_location(config, k, true),
+                    match nearest {
+                        Some((_, t)) => format!("unknown string `{k}` in strings:; did you mean `{t}`?"),
+                        None => format!("unknown string `{k}` in strings:"),
+                    },
+                )
+                .help("strings: overrides the theme's interface text; its keys are in the theme's theme.yaml"),
+            );
+            continue;
+        }
         theme.strings.insert(k.clone(), v.clone());
+    }
+    if !unknown.is_empty() {
+        return Err(crate::error::ContentErrors(unknown).into());
     }
     for (rel, abs) in walk(config, &config.root.join("templates"), &mut links)? {
         let text = crate::fsx::read_to_string(&abs)?;

@@ -364,3 +364,40 @@ fn failed_render_leaves_the_previous_output_intact() {
         [".out.bantin-lock", ".out.bantin-manifest", "out", "site"]
     );
 }
+
+#[test]
+fn theme_and_strings_mistakes_are_located() {
+    let site = Site::fixture("minimal");
+    let config = std::fs::read_to_string(site.path("config.yaml")).unwrap();
+    site.write(
+        "config.yaml",
+        &format!("{config}strings:\n  lates: \"Mới\"\n  home: \"Nhà\"\n"),
+    );
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.starts_with(
+            "error: config.yaml:4:3: unknown string `lates` in strings:; did you mean `latest`?\n"
+        ),
+        "{}",
+        run.stderr
+    );
+    site.write("config.yaml", &format!("{config}theme: bao-moi\n"));
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr
+            .starts_with("error: config.yaml:3:8: theme \"bao-moi\" not found"),
+        "{}",
+        run.stderr
+    );
+    site.write("themes/bao-moi/templates/.keep", "");
+    site.write("themes/bao-moi/theme.yaml", "strings:\n  home: [Nhà\n");
+    let run = site.build(&[]);
+    run.assert_code(1);
+    assert!(
+        run.stderr.starts_with("error: themes/bao-moi/theme.yaml:"),
+        "{}",
+        run.stderr
+    );
+}
