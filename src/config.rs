@@ -474,7 +474,7 @@ fn read_permalinks(
 /// The search page's settings; its path must be a plain folder path.
 fn read_search(written: SearchFile, at: &At<'_>, errors: &mut Vec<ContentError>) -> Search {
     let search = Search {
-        enabled: written.enabled.unwrap_or(true),
+        enabled: written.enabled.unwrap_or(false),
         path: written
             .path
             .unwrap_or_else(|| "tim-kiem".into())
@@ -578,7 +578,7 @@ mod tests {
         assert_eq!(
             c.search,
             Search {
-                enabled: true,
+                enabled: false,
                 path: "tim-kiem".into()
             }
         );

@@ -637,7 +637,7 @@ fn search_finds_vietnamese_with_and_without_diacritics() {
         let site = format!("http://127.0.0.1:{port}/{prefix}");
         std::fs::write(
             root.join("config.yaml"),
-            format!("title: Báo Tìm\nbase_url: {site}\n"),
+            format!("title: Báo Tìm\nbase_url: {site}\nsearch:\n  enabled: true\n"),
         )
         .unwrap();
         common::run(

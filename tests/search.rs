@@ -96,7 +96,7 @@ fn search_can_move_or_be_turned_off() {
     let site = Site::fixture("search");
     site.write(
         "config.yaml",
-        "title: Báo\nbase_url: https://example.org/\nsearch:\n  path: tim\n",
+        "title: Báo\nbase_url: https://example.org/\nsearch:\n  enabled: true\n  path: tim\n",
     );
     site.build_ok(&[]);
     assert!(site.exists("tim/index.html") && site.exists("tim/index/meta.json"));
@@ -119,7 +119,7 @@ fn search_path_taken_by_a_section_is_an_error() {
     let site = Site::fixture("search");
     site.write(
         "config.yaml",
-        "title: Báo\nbase_url: https://example.org/\nsearch:\n  path: thoi-su\n",
+        "title: Báo\nbase_url: https://example.org/\nsearch:\n  enabled: true\n  path: thoi-su\n",
     );
     let run = site.build(&[]);
     run.assert_code(1);
