@@ -67,6 +67,21 @@ fn build_with_failpoint(site: &Site, root: &Path, out: &Path, failpoint: &str) -
     run(&mut cmd)
 }
 
+/// `bantin build --root ROOT --output OUT` in the background, stdout
+/// discarded, stderr as given.
+fn spawn_build(root: &Path, out: &Path, stderr: Stdio) -> std::process::Child {
+    common::bantin()
+        .arg("build")
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(out)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .unwrap()
+}
+
 fn build(site: &Site, root: &Path, out: &Path) -> Run {
     build_with_failpoint(site, root, out, "")
 }
@@ -253,16 +268,7 @@ fn real_kill_9_at_moments_spread_over_a_rebuild() {
     let mut outcomes = BTreeMap::new();
     // From 60% of the way to just past the end, where the commit is.
     for i in 0..8u32 {
-        let mut child = common::bantin()
-            .arg("build")
-            .arg("--root")
-            .arg(&v2)
-            .arg("--output")
-            .arg(&out)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_build(&v2, &out, Stdio::null());
         std::thread::sleep(full * (60 + 6 * i) / 100);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
@@ -299,15 +305,7 @@ fn a_build_waits_for_the_process_writing_the_same_output() {
         .expect("a build leaves its lock file");
     lock.lock().unwrap();
     std::fs::write(&lock_path, "pid 4242, `bantin build`, since now").unwrap();
-    let mut child = common::bantin()
-        .arg("build")
-        .arg("--root")
-        .arg(&site.root)
-        .arg("--output")
-        .arg(&site.out)
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_build(&site.root, &site.out, Stdio::piped());
     std::thread::sleep(Duration::from_millis(700));
     assert!(child.try_wait().unwrap().is_none(), "it waits");
     lock.unlock().unwrap();
@@ -327,17 +325,7 @@ fn two_builds_at_once_give_one_complete_site() {
     site.build_into(&clean, &[]).assert_ok();
     let want = read_tree(&clean);
     for _ in 0..3 {
-        let spawn = || {
-            common::bantin()
-                .arg("build")
-                .arg("--root")
-                .arg(&site.root)
-                .arg("--output")
-                .arg(&site.out)
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap()
-        };
+        let spawn = || spawn_build(&site.root, &site.out, Stdio::null());
         let (mut a, mut b) = (spawn(), spawn());
         assert!(a.wait().unwrap().success() && b.wait().unwrap().success());
         assert_eq!(read_tree(&site.out), want);
@@ -360,15 +348,7 @@ fn sigterm_and_sigint_remove_the_staging_folder() {
         // try again until one is interrupted while staging.
         let mut interrupted = false;
         for attempt in 1..=5 {
-            let mut child = common::bantin()
-                .arg("build")
-                .arg("--root")
-                .arg(&site.root)
-                .arg("--output")
-                .arg(&site.out)
-                .stderr(Stdio::null())
-                .spawn()
-                .unwrap();
+            let mut child = spawn_build(&site.root, &site.out, Stdio::null());
             let t = Instant::now();
             // Wait until it stages files, then interrupt it.
             while !staging.join("new/index.html").exists() {

@@ -172,3 +172,26 @@ fn serve_publishes_a_scheduled_article_by_itself() {
     });
     assert!(common::http::get(port, "/").1.contains("sap-len"));
 }
+
+#[test]
+fn check_builds_with_the_same_clock() {
+    let site = Site::fixture("minimal");
+    site.write(
+        "content/thoi-su/embargo.md",
+        &article("hen-gio", "Tin hẹn giờ", "2024-09-16 18:00", ""),
+    );
+    let check = |extra: &[&str]| {
+        let r = run(site
+            .bantin()
+            .args(["check", "--root"])
+            .arg(&site.root)
+            .arg("--output")
+            .arg(&site.out)
+            .args(extra));
+        r.assert_ok();
+        site.exists("thoi-su/hen-gio/index.html")
+    };
+    assert!(!check(&["--now", NOW]));
+    assert!(check(&["--now", NOW, "--future"]));
+    assert!(check(&["--now", "2024-09-16T18:00:00+07:00"]));
+}
